@@ -1,0 +1,4 @@
+"""proscribe: sanctions compliance engine."""
+
+__version__ = "0.1.0"
+

@@ -1,0 +1,126 @@
+"""One Settings object (prefix PROSCRIBE_), reached through the cached `get_settings()`.
+
+Every setting has its default and help text here; `docs/settings.md` is generated from this
+class and a test fails when the two differ. Tests override settings with
+`override_settings(...)`; they never edit globals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_lists_dir() -> Path | None:
+    """../shared/data/lists next to the checkout (or the working directory), when it exists."""
+    here = Path(__file__).resolve()
+    candidates = [Path.cwd().parent / "shared" / "data" / "lists"]
+    candidates += [p.parent / "shared" / "data" / "lists" for p in here.parents]
+    for cand in candidates:
+        if cand.is_dir():
+            return cand
+    return None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROSCRIBE_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "proscribe",
+        description="Folder for the embedded SQLite store, saved indexes and downloads.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
+        "Default: SQLite file proscribe.db under data_dir.",
+    )
+    lists_dir: Path | None = Field(
+        default_factory=_default_lists_dir,
+        description="Folder of official list files to import (layout: <list>/<date>/files). "
+        "Default: ../shared/data/lists when it exists.",
+    )
+    max_list_file_mb: int = Field(
+        default=200, description="List files larger than this many MiB are refused unread."
+    )
+    download_timeout_s: float = Field(
+        default=60.0, description="Timeout in seconds for each official list download."
+    )
+    url_un: str = Field(
+        default="https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        description="Official URL of the UN Security Council Consolidated List XML.",
+    )
+    url_ofac_sdn: str = Field(
+        default="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/",
+        description="Base URL of the OFAC SDN CSV files (sdn.csv, add.csv, alt.csv, "
+        "sdn_comments.csv are appended).",
+    )
+    url_ofac_cons: str = Field(
+        default="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+        "consolidated.xml",
+        description="Official URL of the OFAC non-SDN Consolidated List XML.",
+    )
+    url_uk_ofsi: str = Field(
+        default="https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+        description="Official URL of the UK OFSI Consolidated List CSV.",
+    )
+    url_eu: str = Field(
+        default="https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/"
+        "content",
+        description="Official URL of the EU Financial Sanctions Files XML (token appended "
+        "by the user where required).",
+    )
+    match_threshold: float = Field(
+        default=0.80, description="Screening scores at or above this are in the match band."
+    )
+    review_threshold: float = Field(
+        default=0.60, description="Scores at or above this (below match) are in the review band."
+    )
+    max_candidates: int = Field(
+        default=10, description="Most candidates a screening result lists."
+    )
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'proscribe.db'}"
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index"
+
+
+_overrides: list[Settings] = []
+
+
+@lru_cache(maxsize=1)
+def _load() -> Settings:
+    return Settings()
+
+
+def get_settings() -> Settings:
+    """The settings in force: the innermost override, else the environment's (cached)."""
+    return _overrides[-1] if _overrides else _load()
+
+
+@contextmanager
+def override_settings(**values: Any) -> Iterator[Settings]:
+    """Use a modified Settings object inside the block (tests, one-off CLI options)."""
+    patched = get_settings().model_copy(update=values)
+    _overrides.append(patched)
+    try:
+        yield patched
+    finally:
+        _overrides.remove(patched)
+
+
+def reload_settings() -> Settings:
+    """Forget the cached environment reading (after the environment changed)."""
+    _load.cache_clear()
+    return get_settings()
