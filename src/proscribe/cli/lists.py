@@ -1,0 +1,3 @@
+"""CLI commands: lists (filled in by its owner)."""
+
+from proscribe.cli.app import app  # noqa: F401

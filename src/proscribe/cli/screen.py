@@ -1,0 +1,3 @@
+"""CLI commands: screen (filled in by its owner)."""
+
+from proscribe.cli.app import app  # noqa: F401
