@@ -37,7 +37,10 @@ class ListFileSet:
     max_bytes: int = DEFAULT_MAX_BYTES
 
     def sha256(self) -> str:
-        """Hash over the file set: name and bytes of each file, in name order."""
+        """SHA-256 of the file when there is one (as published checksums are), else a
+        hash over the set: name and bytes of each file, in name order."""
+        if len(self.paths) == 1:
+            return hashlib.sha256(self.read(self.paths[0])).hexdigest()
         digest = hashlib.sha256()
         for path in sorted(self.paths, key=lambda p: p.name):
             digest.update(path.name.encode())
