@@ -199,6 +199,9 @@ def lists_diff(
 
 @lists_app.command("update")
 def lists_update(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Download the current files from the official URLs and import them.
@@ -210,7 +213,10 @@ def lists_update(
 
     settings = get_settings()
     root = settings.data_dir / "downloads"
-    fetch(official_downloads(settings), root, timeout=settings.download_timeout_s)
+    downloads = [d for d in official_downloads(settings) if not source or d.source in source]
+    if not downloads:
+        raise ConfigError("no downloadable source selected", found=", ".join(source or []))
+    fetch(downloads, root, timeout=settings.download_timeout_s)
     outcomes = import_folder(_store(), root)
     report = [
         {"source": o.files.source,
