@@ -1,0 +1,213 @@
+"""The candidate index: which list names could a query name be, without scanning them all.
+
+Each name form is indexed under several keys per token, so that a match-band candidate is
+found even when no token is spelt the same:
+
+- ``t`` exact token, and the joined form of adjacent tokens (JSC ARGUMENT -> "jscargument");
+- ``p`` phonetic skeleton (Mohammed / Muhammad, Jong / Chong);
+- ``g`` spelling family (Ri / Lee / Yi, Pak / Park);
+- ``d`` the token and each of its one-letter deletions (a SymSpell-style edit neighbourhood,
+  which finds every token within one edit: typos, doubled or dropped letters).
+
+Identifiers sit in their own exact index. Postings are one int32 numpy array with offsets,
+so a saved index is memory-mapped rather than read; the key table and identifier table are
+a small pickle beside it. The scoring of candidates is not done here (see matching/).
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from proscribe.text.phonetic import phonetic_key, spelling_group
+
+__all__ = ["CandidateIndex", "query_keys", "token_keys"]
+
+#: Keys whose postings exceed this many forms are skipped while rarer keys exist: they add
+#: cost, not recall (the rare tokens of the same name find the form).
+MAX_DF = 4000
+#: Discount of approximate keys (phonetic, family, edit) relative to an exact token.
+_APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
+
+
+def token_keys(token: str) -> list[str]:
+    """Index keys of one token."""
+    keys = ["t" + token]
+    if any(c.isdigit() for c in token):
+        return keys
+    pk = phonetic_key(token)
+    if len(pk) >= 2:
+        keys.append("p" + pk)
+    group = spelling_group(token)
+    if group:
+        keys.append("g" + group)
+    if len(token) >= 4:
+        keys.append("d" + token)
+        keys.extend("d" + token[:i] + token[i + 1:] for i in range(len(token)))
+    return keys
+
+
+def compound_keys(raw_tokens: Sequence[str]) -> list[str]:
+    """Keys for tokens written together: adjacent pairs, and the whole name when short."""
+    keys = ["t" + raw_tokens[i] + raw_tokens[i + 1] for i in range(len(raw_tokens) - 1)]
+    if 2 < len(raw_tokens) <= 4:
+        keys.append("t" + "".join(raw_tokens))
+    return keys
+
+
+def query_keys(tokens: Sequence[str], raw_tokens: Sequence[str]) -> list[list[str]]:
+    """Key groups of a query form: one group per token, then one per compound."""
+    groups = [token_keys(t) for t in tokens]
+    for key in compound_keys(raw_tokens):
+        token = key[1:]
+        groups.append([key, "d" + token])
+    if len(raw_tokens) > 1:
+        groups.append(["t" + "".join(raw_tokens)])
+    return groups
+
+
+class CandidateIndex:
+    """Inverted index from keys to name-form ids, plus an identifier index."""
+
+    def __init__(self, slots: dict[str, int], offsets: np.ndarray, postings: np.ndarray,
+                 form_entity: np.ndarray, identifiers: dict[str, list[int]]) -> None:
+        self.slots = slots
+        self.offsets = offsets
+        self.postings = postings
+        self.form_entity = form_entity
+        self.identifiers = identifiers
+        self.n_forms = int(form_entity.shape[0])
+        self._log_n = math.log(max(self.n_forms, 2) + 1)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, forms: Iterable[tuple[int, Sequence[str], Sequence[str]]],
+              identifiers: Iterable[tuple[int, str]]) -> CandidateIndex:
+        """Index (entity index, tokens, raw tokens) per name form, and (entity, id key)."""
+        table: dict[str, list[int]] = {}
+        ents: list[int] = []
+        for fid, (ent, tokens, raw) in enumerate(forms):
+            ents.append(ent)
+            keys: set[str] = set()
+            for tok in tokens:
+                keys.update(token_keys(tok))
+            keys.update(compound_keys(raw))
+            if len(raw) > 1:
+                keys.add("t" + "".join(raw))
+            for key in keys:
+                lst = table.get(key)
+                if lst is None:
+                    table[key] = [fid]
+                else:
+                    lst.append(fid)
+        slots: dict[str, int] = {}
+        sizes = np.empty(len(table), dtype=np.int64)
+        flat: list[int] = []
+        for n, (key, lst) in enumerate(table.items()):
+            slots[key] = n
+            sizes[n] = len(lst)
+            flat.extend(lst)
+        offsets = np.zeros(len(table) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        idents: dict[str, list[int]] = {}
+        for ent, key in identifiers:
+            bucket = idents.setdefault(key, [])
+            if ent not in bucket:
+                bucket.append(ent)
+        return cls(slots, offsets, np.asarray(flat, dtype=np.int32),
+                   np.asarray(ents, dtype=np.int32), idents)
+
+    # ------------------------------------------------------------------ querying
+    def df(self, key: str) -> int:
+        slot = self.slots.get(key)
+        if slot is None:
+            return 0
+        return int(self.offsets[slot + 1] - self.offsets[slot])
+
+    def idf(self, key: str) -> float:
+        """Inverse document frequency of a key, in nats (0 for a key in every form)."""
+        return self._log_n - math.log(self.df(key) + 1)
+
+    def lookup(self, groups: Sequence[Sequence[str]], limit: int) -> np.ndarray:
+        """Ids of the `limit` forms that share the most (rare) keys with the query groups."""
+        ids_parts: list[np.ndarray] = []
+        w_parts: list[np.ndarray] = []
+        skipped: list[tuple[int, np.ndarray, float]] = []
+        offsets, postings = self.offsets, self.postings
+        for group in groups:
+            arrays: list[np.ndarray] = []
+            weights: list[float] = []
+            for key in group:
+                slot = self.slots.get(key)
+                if slot is None:
+                    continue
+                lo, hi = int(offsets[slot]), int(offsets[slot + 1])
+                w = (self._log_n - math.log(hi - lo + 1)) * _APPROX[key[0]]
+                arr = postings[lo:hi]
+                if hi - lo > MAX_DF:
+                    skipped.append((hi - lo, arr, w))
+                    continue
+                arrays.append(arr)
+                weights.append(w)
+            if not arrays:
+                continue
+            if len(arrays) == 1:
+                ids_parts.append(arrays[0])
+                w_parts.append(np.full(arrays[0].shape[0], weights[0], dtype=np.float32))
+                continue
+            order = sorted(range(len(arrays)), key=lambda k: -weights[k])
+            cat = np.concatenate([arrays[k] for k in order])
+            wcat = np.concatenate([np.full(arrays[k].shape[0], weights[k], dtype=np.float32)
+                                   for k in order])
+            uniq, first = np.unique(cat, return_index=True)
+            ids_parts.append(uniq)
+            w_parts.append(wcat[first])
+        if not ids_parts and skipped:
+            # Only very common keys: intersect the two rarest instead of scanning them.
+            skipped.sort(key=lambda s: s[0])
+            base = skipped[0][1]
+            if len(skipped) > 1:
+                base = np.intersect1d(base, skipped[1][1], assume_unique=False)
+            return np.asarray(base[:limit], dtype=np.int32)
+        if not ids_parts:
+            return np.empty(0, dtype=np.int32)
+        ids = np.concatenate(ids_parts)
+        ws = np.concatenate(w_parts)
+        uniq, inv = np.unique(ids, return_inverse=True)
+        score = np.bincount(inv, weights=ws)
+        if skipped:
+            # Common keys only add to forms already found by rarer ones.
+            for _, arr, w in skipped:
+                score += w * np.isin(uniq, arr, assume_unique=False)
+        if uniq.shape[0] <= limit:
+            return uniq[np.argsort(-score, kind="stable")]
+        top = np.argpartition(-score, limit)[:limit]
+        top = top[np.argsort(-score[top], kind="stable")]
+        return uniq[top]
+
+    def by_identifier(self, key: str) -> list[int]:
+        return self.identifiers.get(key, [])
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "offsets.npy", self.offsets)
+        np.save(folder / "postings.npy", self.postings)
+        np.save(folder / "form_entity.npy", self.form_entity)
+        with open(folder / "keys.pkl", "wb") as fh:
+            pickle.dump({"slots": self.slots, "identifiers": self.identifiers}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, folder: Path, mmap: bool = True) -> CandidateIndex:
+        mode = "r" if mmap else None
+        offsets = np.load(folder / "offsets.npy", mmap_mode=mode)
+        postings = np.load(folder / "postings.npy", mmap_mode=mode)
+        form_entity = np.load(folder / "form_entity.npy", mmap_mode=mode)
+        with open(folder / "keys.pkl", "rb") as fh:
+            head = pickle.load(fh)  # noqa: S301 - our own file, written by save()
+        return cls(head["slots"], offsets, postings, form_entity, head["identifiers"])

@@ -1,0 +1,116 @@
+"""Combining the name comparison and the fact checks into one score with its reasons.
+
+score = soft_cap(0.95 * name + primary-name bonus + sum of fact effects), then capped below
+the match threshold for a bare common name. The soft cap keeps scores below 1.0 and in
+order: an exact name with a matching date of birth ranks above the same name alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
+from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
+from proscribe.model import NameKind
+
+__all__ = ["NAME_KIND_FACTOR", "Scored", "score_entity", "soft_cap"]
+
+NAME_WEIGHT = 0.95
+PRIMARY_BONUS = 0.015
+#: Confidence in each kind of list name: a "low quality" alias proves less.
+NAME_KIND_FACTOR = {
+    NameKind.PRIMARY: 1.0,
+    NameKind.ALIAS: 1.0,
+    NameKind.ORIGINAL_SCRIPT: 1.0,
+    NameKind.FORMER: 0.98,
+    NameKind.WEAK_ALIAS: 0.92,
+}
+#: Name evidence (sum over matched tokens of similarity x rarity) below which a name alone
+#: is a "common name" and is held in the review band without a corroborating fact.
+COMMON_NAME_EVIDENCE = 1.5
+#: idf (nats) at which a token counts as fully rare.
+RARE_IDF = 8.0
+_CORROBORATING = {"identifier_match", "dob_match", "country_match"}
+
+
+def soft_cap(raw: float, knee: float = 0.9) -> float:
+    """Identity below `knee`, then an exponential approach to 1 that keeps order."""
+    if raw <= knee:
+        return max(raw, 0.0)
+    room = 1.0 - knee
+    return knee + room * (1.0 - math.exp(-(raw - knee) / room))
+
+
+class Scored:
+    """The score of one list entity against one query, with the reasons for it."""
+
+    __slots__ = ("alignment", "matched_name", "name_score", "query_name", "reasons", "score")
+
+    def __init__(self, score: float, name_score: float, matched_name: str, query_name: str,
+                 alignment: list[Pair], reasons: list[tuple[str, str, float]]) -> None:
+        self.score = score
+        self.name_score = name_score
+        self.matched_name = matched_name
+        self.query_name = query_name
+        self.alignment = alignment
+        self.reasons = reasons
+
+
+def score_entity(
+    qforms: Sequence[NameForm],
+    qfacts: QueryFacts,
+    cforms: Sequence[tuple[NameForm, NameKind]],
+    efacts: EntityFacts,
+    person: bool,
+    match_threshold: float,
+    rarity: Callable[[str], float],
+) -> Scored:
+    """Score one entity: best name pair, then every fact check, then the common-name cap."""
+    best = -1.0
+    best_pair: tuple[NameForm, NameForm, NameKind, list[Pair]] | None = None
+    for cf, kind in cforms:
+        factor = NAME_KIND_FACTOR[kind]
+        for qf in qforms:
+            s, pairs = align_forms(qf, cf, person)
+            s *= factor
+            if s > best:
+                best = s
+                best_pair = (qf, cf, kind, pairs)
+    reasons: list[tuple[str, str, float]] = []
+    if best_pair is None:
+        name_score = 0.0
+        matched, qname, alignment = "", "", []
+        raw = 0.0
+    else:
+        qf, cf, kind, alignment = best_pair
+        name_score = max(best, 0.0)
+        matched, qname = cf.text, qf.text
+        raw = NAME_WEIGHT * name_score
+        reasons.append(("name_similarity",
+                        f"'{' '.join(qf.tokens)}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)",
+                        round(raw, 4)))
+        if kind is not NameKind.WEAK_ALIAS and name_score >= 0.95:
+            raw += PRIMARY_BONUS if kind is NameKind.PRIMARY else PRIMARY_BONUS / 2
+    corroborated = False
+    for feature in FEATURES:
+        effect = feature(qfacts, efacts)
+        if effect is None:
+            continue
+        delta, detail = effect
+        raw += delta
+        reasons.append((feature.__name__, detail, delta))
+        if feature.__name__ in _CORROBORATING:
+            corroborated = True
+    score = soft_cap(raw)
+    if best_pair is not None and not corroborated and score >= match_threshold - 0.02:
+        evidence = sum(sim * min(1.0, rarity(c) / RARE_IDF) for _, c, sim in alignment)
+        if evidence < COMMON_NAME_EVIDENCE:
+            capped = match_threshold - 0.02 * (1.0 + (COMMON_NAME_EVIDENCE - evidence))
+            capped = min(score, capped + 0.01 * score)
+            reasons.append(("common_name",
+                            f"the name alone is common (evidence {evidence:.2f} < "
+                            f"{COMMON_NAME_EVIDENCE}); held below the match band without "
+                            "another agreeing fact", round(capped - score, 4)))
+            score = capped
+    return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons)

@@ -1,0 +1,437 @@
+"""The one entry point: `screen(query) -> ScreeningResult` (and the `Screener` behind it).
+
+The API, the CLI and batch jobs all call this, so the same query gets the same answer
+everywhere. Pydantic models are the edge (query in, result out); the hot loop uses the
+plain classes of `proscribe.matching.name_v1` and the numpy arrays of `proscribe.index`.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from proscribe.errors import IndexNotReadyError, QueryError
+from proscribe.index import CandidateIndex, query_keys
+from proscribe.matching.name_v1 import (
+    ALGORITHM_ID,
+    ALGORITHM_SETTINGS,
+    ALGORITHM_VERSION,
+    EntityFacts,
+    NameForm,
+    QueryFacts,
+    Scored,
+    name_forms,
+    score_entity,
+)
+from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
+from proscribe.settings import get_settings
+from proscribe.text.countries import country_code
+
+__all__ = [
+    "AlgorithmInfo",
+    "Candidate",
+    "Reason",
+    "Screener",
+    "ScreeningQuery",
+    "ScreeningResult",
+    "TokenPair",
+    "UsedListVersion",
+    "get_default_screener",
+    "screen",
+    "set_default_screener",
+]
+
+Band = Literal["match", "review", "no_match"]
+_DOB_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_KIND_ALIASES = {
+    "company": "organization", "org": "organization", "organisation": "organization",
+    "entity": "organization", "legalentity": "organization", "individual": "person",
+    "ship": "vessel",
+}
+_GENDERS = {"m": "male", "male": "male", "man": "male", "f": "female", "female": "female",
+            "woman": "female"}
+#: Name forms pulled from the index per query before exact scoring.
+CANDIDATE_FORMS = 64
+#: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
+RARITY_REFERENCE = 50_000
+
+
+# ------------------------------------------------------------------------- models
+class ScreeningQuery(BaseModel):
+    """A party to screen: a name, and whatever else is known about it."""
+
+    name: str = Field("", description="Name in any script.")
+    type: EntityKind | None = Field(None, description="person, organization, vessel, aircraft.")
+    dob: str | None = Field(None, description="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD.")
+    country: str | None = Field(None, description="Nationality or country: ISO2 or a name.")
+    gender: str | None = Field(None, description="male / female.")
+    identifiers: list[str] = Field(
+        default_factory=list, description='"type:value", e.g. "imo:8660313".'
+    )
+    limit: int | None = Field(None, ge=1, le=500, description="Most candidates returned.")
+    match_threshold: float | None = Field(None, ge=0, le=1)
+    review_threshold: float | None = Field(None, ge=0, le=1)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _kind_alias(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            low = value.strip().lower()
+            return _KIND_ALIASES.get(low, low) or None
+        return value
+
+
+class Reason(BaseModel):
+    feature: str
+    detail: str
+    effect: float
+
+
+class TokenPair(BaseModel):
+    query: str
+    candidate: str
+    similarity: float
+
+
+class Candidate(BaseModel):
+    entity_id: str
+    source: str
+    ref: str
+    kind: EntityKind
+    name: str
+    matched_name: str
+    score: float
+    band: Band
+    explanation: list[Reason]
+    alignment: list[TokenPair]
+
+
+class AlgorithmInfo(BaseModel):
+    id: str
+    version: str
+    settings: dict[str, Any]
+
+
+class UsedListVersion(BaseModel):
+    source: str
+    version: str
+    published: date | None
+
+
+class ScreeningResult(BaseModel):
+    query: ScreeningQuery
+    candidates: list[Candidate]
+    band: Band
+    algorithm: AlgorithmInfo
+    list_versions: list[UsedListVersion]
+    elapsed_ms: float
+
+
+# ------------------------------------------------------------------------- query parsing
+class _Prepared:
+    __slots__ = ("facts", "forms", "groups", "limit", "match", "person", "review")
+
+    def __init__(self, forms: tuple[NameForm, ...], groups: list[list[str]], facts: QueryFacts,
+                 person: bool | None, limit: int, match: float, review: float) -> None:
+        self.forms = forms
+        self.groups = groups
+        self.facts = facts
+        self.person = person
+        self.limit = limit
+        self.match = match
+        self.review = review
+
+
+def _parse_identifier(text: str) -> list[str]:
+    kind, sep, value = text.partition(":")
+    if not sep:
+        value = text
+        keys = [Identifier(t, value).key for t in IdentifierType]
+        return [k for k in keys if not k.endswith(":")]
+    try:
+        itype = IdentifierType(kind.strip().lower())
+    except ValueError:
+        raise QueryError(
+            f"unknown identifier type {kind!r}; use one of "
+            + ", ".join(t.value for t in IdentifierType),
+            field="identifiers",
+            found=text,
+        ) from None
+    key = Identifier(itype, value).key
+    if key.endswith(":"):
+        raise QueryError("identifier has no value", field="identifiers", found=text)
+    return [key]
+
+
+def _prepare(query: ScreeningQuery) -> _Prepared:
+    settings = get_settings()
+    name = (query.name or "").strip()
+    if not name and not query.identifiers:
+        raise QueryError("a query needs a name or an identifier", field="name")
+    dob = query.dob.strip() if query.dob else None
+    if dob:
+        if not _DOB_RE.match(dob):
+            raise QueryError("date of birth must be YYYY, YYYY-MM or YYYY-MM-DD", field="dob",
+                             found=dob)
+        try:
+            if len(dob) == 10:
+                date.fromisoformat(dob)
+            elif len(dob) == 7 and not 1 <= int(dob[5:7]) <= 12:
+                raise ValueError(dob)
+        except ValueError:
+            raise QueryError("date of birth is not a real date", field="dob", found=dob) from None
+    countries: frozenset[str] = frozenset()
+    if query.country and query.country.strip():
+        code = country_code(query.country)
+        if code is None:
+            raise QueryError("unknown country", field="country", found=query.country)
+        countries = frozenset({code})
+    gender = None
+    if query.gender and query.gender.strip():
+        gender = _GENDERS.get(query.gender.strip().lower())
+        if gender is None:
+            raise QueryError("gender must be male or female", field="gender",
+                             found=query.gender)
+    id_keys: set[str] = set()
+    for text in query.identifiers:
+        if text.strip():
+            id_keys.update(_parse_identifier(text.strip()))
+    person = None if query.type is None else query.type is EntityKind.PERSON
+    forms = name_forms(name, person) if name else ()
+    groups: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for form in forms:
+        for group in query_keys(form.tokens, form.raw_tokens):
+            key = tuple(group)
+            if key not in seen:
+                seen.add(key)
+                groups.append(group)
+    legal = any(f.legal for f in forms)
+    facts = QueryFacts(query.type, dob, countries, gender, frozenset(id_keys), legal)
+    match = query.match_threshold if query.match_threshold is not None else \
+        settings.match_threshold
+    review = query.review_threshold if query.review_threshold is not None else \
+        settings.review_threshold
+    limit = query.limit or settings.max_candidates
+    return _Prepared(forms, groups, facts, person, limit, match, review)
+
+
+# ------------------------------------------------------------------------- the screener
+class Screener:
+    """Listed entities, their prepared names and the candidate index over them."""
+
+    def __init__(self, entities: list[Entity], versions: list[ListVersion],
+                 forms: list[NameForm], form_kinds: list[NameKind],
+                 entity_forms: list[list[int]], index: CandidateIndex) -> None:
+        self._entities = entities
+        self.versions = versions
+        self._forms = forms
+        self._form_kinds = form_kinds
+        self._entity_forms = entity_forms
+        self.index = index
+        self._facts = [EntityFacts(e) for e in entities]
+        self._by_id = {e.id: n for n, e in enumerate(entities)}
+        self._used = [UsedListVersion(source=v.source, version=v.version, published=v.published)
+                      for v in versions]
+        self._algo = AlgorithmInfo(id=ALGORITHM_ID, version=ALGORITHM_VERSION,
+                                   settings=dict(ALGORITHM_SETTINGS))
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, entities: Iterable[Entity], versions: Sequence[ListVersion]) -> Screener:
+        """Prepare every name of every entity and index them (a record id seen twice keeps
+        its last occurrence)."""
+        unique: dict[str, Entity] = {}
+        for entity in entities:
+            unique.pop(entity.id, None)
+            unique[entity.id] = entity
+        ents = list(unique.values())
+        forms: list[NameForm] = []
+        kinds: list[NameKind] = []
+        entity_forms: list[list[int]] = []
+        rows: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
+        idents: list[tuple[int, str]] = []
+        for n, entity in enumerate(ents):
+            person = entity.kind is EntityKind.PERSON
+            mine: list[int] = []
+            seen: set[tuple[str, ...]] = set()
+            for name in entity.names:
+                for form in name_forms(name.value, person):
+                    if form.tokens in seen:
+                        continue
+                    seen.add(form.tokens)
+                    mine.append(len(forms))
+                    forms.append(form)
+                    kinds.append(name.kind)
+                    rows.append((n, form.tokens, form.raw_tokens))
+            entity_forms.append(mine)
+            for ident in entity.identifiers:
+                key = ident.key
+                if not key.endswith(":"):
+                    idents.append((n, key))
+        index = CandidateIndex.build(rows, idents)
+        return cls(ents, list(versions), forms, kinds, entity_forms, index)
+
+    # ------------------------------------------------------------------ lookups
+    def entity(self, entity_id: str) -> Entity | None:
+        n = self._by_id.get(entity_id)
+        return None if n is None else self._entities[n]
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self._entities
+
+    def _rarity(self, token: str) -> float:
+        """How rare a list token is: idf against a list of at least RARITY_REFERENCE names,
+        so that a small test index does not make every token look common."""
+        if not token:
+            return 0.0
+        n = max(self.index.n_forms, RARITY_REFERENCE)
+        return max(math.log((n + 1) / (self.index.df("t" + part) + 1))
+                   for part in token.split())
+
+    # ------------------------------------------------------------------ screening
+    def score_all(self, query: ScreeningQuery) -> list[tuple[Scored, int]]:
+        """Every candidate the index proposes, scored, best first (no limit, no models)."""
+        prep = _prepare(query)
+        return self._score(prep)
+
+    def _score(self, prep: _Prepared) -> list[tuple[Scored, int]]:
+        hits: dict[int, list[int]] = {}
+        if prep.groups:
+            fe = self.index.form_entity
+            for fid in self.index.lookup(prep.groups, CANDIDATE_FORMS).tolist():
+                hits.setdefault(int(fe[fid]), []).append(fid)
+        for key in prep.facts.id_keys:
+            for ent in self.index.by_identifier(key):
+                hits[ent] = list(self._entity_forms[ent])
+        out: list[tuple[Scored, int]] = []
+        forms, kinds = self._forms, self._form_kinds
+        for ent, fids in hits.items():
+            facts = self._facts[ent]
+            cforms = [(forms[f], kinds[f]) for f in fids]
+            scored = score_entity(prep.forms, prep.facts, cforms, facts,
+                                  facts.kind is EntityKind.PERSON, prep.match, self._rarity)
+            out.append((scored, ent))
+        out.sort(key=lambda p: (-p[0].score, self._entities[p[1]].id))
+        return out
+
+    def screen(self, query: ScreeningQuery | str) -> ScreeningResult:
+        """Screen one party; candidates best first, each with its band and reasons."""
+        started = time.perf_counter()
+        if isinstance(query, str):
+            query = ScreeningQuery(name=query)
+        prep = _prepare(query)
+        scored = self._score(prep)[: prep.limit]
+        candidates = [self._candidate(s, ent, prep) for s, ent in scored]
+        band: Band = candidates[0].band if candidates else "no_match"
+        return ScreeningResult(
+            query=query,
+            candidates=candidates,
+            band=band,
+            algorithm=self._algo,
+            list_versions=self._used,
+            elapsed_ms=(time.perf_counter() - started) * 1000.0,
+        )
+
+    def screen_many(self, queries: Iterable[ScreeningQuery | str]) -> list[ScreeningResult]:
+        return [self.screen(q) for q in queries]
+
+    def _candidate(self, s: Scored, ent: int, prep: _Prepared) -> Candidate:
+        entity = self._entities[ent]
+        band: Band = ("match" if s.score >= prep.match else
+                      "review" if s.score >= prep.review else "no_match")
+        return Candidate(
+            entity_id=entity.id,
+            source=entity.source,
+            ref=entity.ref,
+            kind=entity.kind,
+            name=entity.primary_name,
+            matched_name=s.matched_name,
+            score=round(s.score, 4),
+            band=band,
+            explanation=[Reason(feature=f, detail=d, effect=round(e, 4)) for f, d, e in s.reasons],
+            alignment=[TokenPair(query=q, candidate=c, similarity=round(x, 4))
+                       for q, c, x in s.alignment],
+        )
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: Path | str) -> None:
+        """Write the index (numpy arrays, memory-mappable) and a pickle of the rest."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.index.save(folder)
+        with open(folder / "screener.pkl", "wb") as fh:
+            pickle.dump({"algorithm": ALGORITHM_ID, "version": ALGORITHM_VERSION,
+                         "entities": self._entities, "versions": self.versions,
+                         "forms": self._forms, "kinds": self._form_kinds,
+                         "entity_forms": self._entity_forms}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path | str, mmap: bool = True) -> Screener:
+        folder = Path(path)
+        if not (folder / "screener.pkl").is_file():
+            raise IndexNotReadyError("no saved screening index here", path=str(folder))
+        with open(folder / "screener.pkl", "rb") as fh:
+            data = pickle.load(fh)  # noqa: S301 - our own file, written by save()
+        if data.get("algorithm") != ALGORITHM_ID or data.get("version") != ALGORITHM_VERSION:
+            raise IndexNotReadyError("saved index was built by another algorithm version; "
+                                     "rebuild it", path=str(folder),
+                                     found=f"{data.get('algorithm')} {data.get('version')}")
+        index = CandidateIndex.load(folder, mmap=mmap)
+        return cls(data["entities"], data["versions"], data["forms"], data["kinds"],
+                   data["entity_forms"], index)
+
+
+# ------------------------------------------------------------------------- default screener
+_default: Screener | None = None
+_lock = threading.Lock()
+
+
+def set_default_screener(screener: Screener | None) -> None:
+    """Use this screener for `proscribe.screen()` (None: load from the store next time)."""
+    global _default
+    with _lock:
+        _default = screener
+
+
+def get_default_screener(as_of: date | None = None) -> Screener:
+    """The process-wide screener; loaded from the list store on first use.
+
+    With `as_of`, a screener over the list versions current on that date is built and not
+    cached.
+    """
+    global _default
+    if _default is not None and as_of is None:
+        return _default
+    try:
+        from proscribe.store import load_screener
+    except ImportError:  # pragma: no cover - the store is part of the package
+        raise IndexNotReadyError(
+            "no screening index is loaded: run `proscribe lists import` first"
+        ) from None
+    screener = load_screener(as_of)
+    if as_of is None:
+        with _lock:
+            _default = screener
+    return screener
+
+
+def screen(query: ScreeningQuery | str, *, as_of: date | None = None,
+           screener: Screener | None = None, **fields: Any) -> ScreeningResult:
+    """Screen one party against the lists: `screen("Kim Chong-un", type="person")`."""
+    if isinstance(query, str):
+        query = ScreeningQuery(name=query, **fields)
+    elif fields:
+        query = query.model_copy(update=fields)
+    return (screener or get_default_screener(as_of)).screen(query)

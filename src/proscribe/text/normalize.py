@@ -1,0 +1,183 @@
+"""Name cleaning: Unicode, case, punctuation, honorifics, company legal forms.
+
+Script-preserving: transliteration is a separate step (`proscribe.text.translit`), so a
+Cyrillic or Hangul name comes out of `clean_name` still in its script, only tidied.
+Every function here is total (never raises on any str) and idempotent; a Hypothesis test
+checks both.
+
+Legal forms are recognised with rigour's org-type table (the one OpenSanctions keeps, which
+knows "obshchestvo s ogranichennoy otvetstvennostyu" -> "ooo", "public joint stock company"
+-> "pjsc", Cyrillic "ооо"); `_EXTRA_LEGAL` adds the few forms it lacks (corp, inc, Korean and
+Chinese company words) so they are not compared as if they were distinctive name tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "HONORIFICS",
+    "clean_name",
+    "split_legal_forms",
+    "strip_honorifics",
+    "tokenize",
+]
+
+# Punctuation that joins (apostrophes: O'Brien -> obrien) versus separates (everything else).
+_JOINERS = {"'", "\u2019", "\u2018", "`", "\u00b4", "\u02bc", "\u02bb"}
+_SPACE_RE = re.compile(r"\s+")
+
+#: Honorifics and titles dropped from person names (lists write them inconsistently).
+HONORIFICS = frozenset(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady madam madame mme mlle m herr frau
+    sheikh shaikh shaykh sheik haji hajji hadji al-haj alhaj mullah mulla maulana maulvi mawlawi
+    mawlawi qari hafiz hafez imam sayyid sayed syed sayyed
+    general gen colonel col lieutenant lt major maj captain capt admiral adm brigadier brig
+    commander cmdr sergeant sgt
+    president minister ambassador senator deputy governor judge
+    rev reverend father fr
+    """.split()
+)
+
+# Forms rigour's table does not know: compared as legal forms, never as name tokens.
+_EXTRA_LEGAL = {
+    "corp": "corp",
+    "corporation": "corp",
+    "inc": "inc",
+    "incorporated": "inc",
+    "company": "co",
+    "co": "co",
+    "ltd": "ltd",
+    "limited": "ltd",
+    "llc": "llc",
+    "plc": "plc",
+    "jsc": "jsc",
+    "ojsc": "jsc",
+    "cjsc": "jsc",
+    "pjsc": "jsc",
+    "oao": "jsc",
+    "zao": "jsc",
+    "pao": "jsc",
+    "ao": "jsc",
+    "ooo": "ooo",
+    "gmbh": "gmbh",
+    "ag": "ag",
+    "sa": "sa",
+    "sarl": "sarl",
+    "srl": "srl",
+    "bv": "bv",
+    "nv": "nv",
+    "spa": "spa",
+    "fze": "fze",
+    "fzco": "fze",
+    "fzc": "fze",
+    "fzllc": "fze",
+    "pte": "pte",
+    "sdn": "sdn",
+    "bhd": "bhd",
+    "coltd": "ltd",
+    "주식회사": "jsc",
+    "유한회사": "llc",
+    "有限公司": "ltd",
+    "股份有限公司": "jsc",
+    "公司": "co",
+    "株式会社": "jsc",
+    "ооо": "ooo",
+    "оао": "jsc",
+    "зао": "jsc",
+    "пао": "jsc",
+    "ао": "jsc",
+    "тов": "llc",
+    "тоо": "llc",
+}
+# rigour's compare forms folded into the same classes, so "OAO" and "JSC" agree.
+_LEGAL_CLASS = {
+    "pjsc": "jsc",
+    "ojsc": "jsc",
+    "cjsc": "jsc",
+    "oao": "jsc",
+    "zao": "jsc",
+    "pao": "jsc",
+    "ao": "jsc",
+    "jsc": "jsc",
+    "coltd": "ltd",
+    "ltd": "ltd",
+    "llc": "llc",
+    "ooo": "ooo",
+}
+
+
+def _fold_legal(form: str) -> str:
+    form = form.replace(" ", "")
+    return _LEGAL_CLASS.get(form, _EXTRA_LEGAL.get(form, form))
+
+
+@lru_cache(maxsize=65536)
+def clean_name(text: str) -> str:
+    """Unicode NFKC, case-folded, punctuation to spaces, whitespace collapsed.
+
+    Digits are kept: "11420 CORP" and "11421 CORP" stay different names.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    out: list[str] = []
+    for ch in text:
+        if ch.isalnum():
+            out.append(ch)
+        elif ch in _JOINERS:
+            continue
+        else:
+            cat = unicodedata.category(ch)
+            if cat.startswith("M"):  # combining marks stay with their letter
+                out.append(ch)
+            else:
+                out.append(" ")
+    cleaned = _SPACE_RE.sub(" ", "".join(out)).strip()
+    # NFKC after case-folding can produce new compositions; one more pass settles it.
+    return unicodedata.normalize("NFKC", cleaned)
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of a cleaned name."""
+    return clean_name(text).split()
+
+
+def strip_honorifics(tokens: list[str]) -> list[str]:
+    """Drop honorifics and titles, unless that would leave nothing."""
+    kept = [t for t in tokens if t not in HONORIFICS]
+    return kept if kept else tokens
+
+
+@lru_cache(maxsize=65536)
+def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split a cleaned name into (name without legal forms, legal-form classes found).
+
+    "pao sberbank" -> ("sberbank", ("jsc",)); a name that is nothing but a legal form is
+    kept as it is ("co" stays "co").
+    """
+    text = clean_name(text)
+    if not text:
+        return "", ()
+    forms: list[str] = []
+    rest = text
+    try:
+        from rigour.names import extract_org_types, remove_org_types
+
+        found = extract_org_types(text)
+        if found:
+            rest = remove_org_types(text)
+            forms.extend(_fold_legal(compare) for _, compare in found)
+    except Exception:  # rigour is an optimisation here; the hand table below still works
+        rest = text
+    tokens = []
+    for tok in rest.split():
+        cls = _EXTRA_LEGAL.get(tok)
+        if cls is not None:
+            forms.append(cls)
+        else:
+            tokens.append(tok)
+    if not tokens:
+        return text, ()
+    return " ".join(tokens), tuple(sorted(set(forms)))

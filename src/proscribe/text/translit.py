@@ -1,0 +1,282 @@
+"""Transliteration into several comparable Latin forms, not one lossy key.
+
+- Cyrillic: iuliia's ICAO Doc 9303 (passports), BGN/PCGN and GOST 7.79 / Wikipedia schemes.
+- Han: pypinyin (pinyin, syllables apart and given name joined) plus its Wade-Giles style.
+- Hangul: hand tables (below), because no installed library romanises Hangul into the
+  McCune-Reischauer and DPRK spellings that sanctions lists use ("Kim Jong Un",
+  "Ri Yong Ho", "Choe Ryong Hae"); anyascii gives only a run-together Revised Romanization
+  ("GimJeongEun").
+- Everything else (Arabic, Greek, Devanagari, Thai, ...): anyascii.
+
+Each function is total: it never raises, and returns at least one form for any input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from proscribe.text.normalize import clean_name
+
+__all__ = [
+    "HANGUL_SURNAMES",
+    "detect_script",
+    "hangul_romanizations",
+    "latin_forms",
+]
+
+# ----------------------------------------------------------------------------- Hangul
+# Jamo order is the Unicode one: syllable = 0xAC00 + (initial*21 + medial)*28 + final.
+_INITIALS = {
+    # Revised Romanization, McCune-Reischauer without breves/apostrophes, DPRK official
+    "rr": "g kk n d tt r m b pp s ss - j jj ch k t p h".split(),
+    "mr": "k kk n t tt r m p pp s ss - ch tch ch k t p h".split(),
+    "kp": "k kk n t tt r m p pp s ss - j jj ch k t p h".split(),
+}
+_MEDIALS = {
+    "rr": "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split(),
+    "mr": "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split(),
+    "kp": "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split(),
+}
+_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+
+#: Korean surnames -> the spellings lists use for them (South and North). Comparison treats
+#: every spelling of one surname as the same token (Ri / Lee / Yi, Pak / Park, Choe / Choi).
+HANGUL_SURNAMES: dict[str, tuple[str, ...]] = {
+    "김": ("kim", "gim"),
+    "이": ("lee", "yi", "i", "rhee", "ri", "li"),
+    "리": ("ri", "lee", "li", "yi", "rhee"),
+    "박": ("park", "pak", "bak"),
+    "최": ("choi", "choe", "chwe"),
+    "정": ("jung", "jong", "chung", "chong", "jeong", "joung"),
+    "조": ("cho", "jo", "joe"),
+    "강": ("kang", "gang"),
+    "장": ("jang", "chang"),
+    "윤": ("yoon", "yun"),
+    "임": ("lim", "im", "rim", "yim"),
+    "림": ("rim", "lim", "im"),
+    "한": ("han",),
+    "오": ("oh", "o"),
+    "서": ("seo", "so", "suh"),
+    "신": ("shin", "sin"),
+    "권": ("kwon", "gwon"),
+    "황": ("hwang",),
+    "안": ("ahn", "an"),
+    "송": ("song",),
+    "류": ("ryu", "yoo", "yu", "ryoo", "rew"),
+    "유": ("yoo", "yu", "ryu"),
+    "홍": ("hong",),
+    "전": ("jeon", "jon", "chon", "chun", "jun"),
+    "고": ("ko", "go", "koh"),
+    "문": ("moon", "mun"),
+    "양": ("yang", "ryang"),
+    "량": ("ryang", "yang"),
+    "손": ("son", "sohn"),
+    "배": ("bae", "pae"),
+    "백": ("baek", "paek", "paik", "baik"),
+    "허": ("heo", "hur", "ho", "huh"),
+    "남": ("nam",),
+    "노": ("noh", "no", "roh", "ro"),
+    "로": ("ro", "roh", "no"),
+    "하": ("ha",),
+    "곽": ("kwak", "gwak"),
+    "성": ("sung", "seong", "song"),
+    "차": ("cha",),
+    "주": ("joo", "ju", "chu"),
+    "우": ("woo", "u"),
+    "구": ("koo", "ku", "gu"),
+    "민": ("min",),
+    "나": ("na", "ra"),
+    "라": ("ra", "na"),
+    "진": ("jin", "chin"),
+    "지": ("ji", "chi"),
+    "엄": ("eom", "um", "om"),
+    "채": ("chae",),
+    "원": ("won",),
+    "천": ("cheon", "chun", "chon"),
+    "방": ("bang", "pang"),
+    "공": ("kong", "gong"),
+    "현": ("hyun", "hyon", "hyeon"),
+    "함": ("ham",),
+    "변": ("byun", "pyon", "byeon"),
+    "염": ("yeom", "yom"),
+    "여": ("yeo", "yo", "ryo"),
+    "려": ("ryo", "yeo"),
+    "추": ("choo", "chu"),
+    "도": ("do", "to"),
+    "소": ("so",),
+    "석": ("seok", "sok", "suk"),
+    "선": ("sun", "son", "seon"),
+    "설": ("seol", "sol"),
+    "마": ("ma",),
+    "길": ("gil", "kil"),
+    "연": ("yeon", "yon"),
+    "위": ("wi", "wee"),
+    "표": ("pyo",),
+    "명": ("myung", "myong", "myeong"),
+    "기": ("ki", "gi"),
+    "반": ("ban", "pan"),
+    "왕": ("wang",),
+    "금": ("geum", "kum", "keum"),
+    "옥": ("ok",),
+    "육": ("yook", "yuk"),
+    "인": ("in",),
+    "맹": ("maeng",),
+    "제": ("je", "che"),
+    "모": ("mo",),
+    "탁": ("tak",),
+    "국": ("kook", "kuk", "guk"),
+    "은": ("eun", "un"),
+    "편": ("pyeon", "pyon"),
+    "용": ("yong", "ryong"),
+    "태": ("tae", "thae"),
+    "계": ("kye", "gye"),
+}
+
+# How DPRK documents and UN/OFAC DPRK entries spell the commonest surnames.
+_DPRK_SURNAMES = {"김": "kim", "이": "ri", "리": "ri", "박": "pak", "최": "choe", "정": "jong",
+                  "조": "jo", "강": "kang", "장": "jang", "윤": "yun", "임": "rim", "림": "rim",
+                  "한": "han", "오": "o", "서": "so", "신": "sin", "권": "kwon", "황": "hwang",
+                  "안": "an", "류": "ryu", "유": "ryu", "전": "jon", "문": "mun", "양": "ryang",
+                  "량": "ryang", "백": "paek", "노": "ro", "로": "ro", "곽": "kwak", "주": "ju",
+                  "현": "hyon", "변": "pyon", "태": "thae", "계": "kye", "명": "myong"}
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _romanize_syllable(ch: str, scheme: str) -> str:
+    code = ord(ch) - 0xAC00
+    ini, rest = divmod(code, 21 * 28)
+    med, fin = divmod(rest, 28)
+    parts = (_INITIALS[scheme][ini], _MEDIALS[scheme][med], _FINALS[fin])
+    return "".join(p for p in parts if p != "-")
+
+
+def _looks_like_korean_person(word: str) -> bool:
+    return 2 <= len(word) <= 4 and word[0] in HANGUL_SURNAMES
+
+
+@lru_cache(maxsize=8192)
+def hangul_romanizations(text: str) -> tuple[str, ...]:
+    """Latin forms of a Hangul name: Revised Romanization, McCune-Reischauer, DPRK.
+
+    Syllables are written apart ("kim jong un"), the way DPRK names appear on lists; the
+    matcher rejoins them where a list writes "Jong-un" or "Jongun". A word that looks like a
+    Korean personal name has its surname spelt the common way of each scheme (Kim, Ri, Pak).
+    """
+    forms: list[str] = []
+    for scheme in ("rr", "mr", "kp"):
+        words: list[str] = []
+        for word in text.split():
+            out: list[str] = []
+            for i, ch in enumerate(word):
+                if _is_hangul(ch):
+                    if i == 0 and _looks_like_korean_person(word):
+                        spellings = HANGUL_SURNAMES[ch]
+                        if scheme == "rr":
+                            out.append(spellings[0])
+                        else:
+                            out.append(_DPRK_SURNAMES.get(ch, _romanize_syllable(ch, scheme)))
+                    else:
+                        out.append(_romanize_syllable(ch, scheme))
+                else:
+                    out.append(anyascii(ch))
+            words.append(" ".join(out))
+        form = clean_name(" ".join(words))
+        if form and form not in forms:
+            forms.append(form)
+    return tuple(forms) or (clean_name(anyascii(text)),)
+
+
+# ----------------------------------------------------------------------------- scripts
+
+
+def detect_script(text: str) -> str:
+    """The dominant non-Latin script of a name (ISO 15924-like), or "Latn"."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if not ch.isalpha() or ch.isascii():
+            continue
+        if _is_hangul(ch) or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f":
+            script = "Hang"
+        elif "\u0400" <= ch <= "\u04ff":
+            script = "Cyrl"
+        elif "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+            script = "Hani"
+        elif "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
+            script = "Arab"
+        else:
+            try:
+                name = unicodedata.name(ch)
+            except ValueError:
+                continue
+            script = "Latn" if "LATIN" in name else "Zyyy"
+        counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return "Latn"
+    return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+def _cyrillic_forms(text: str) -> list[str]:
+    import iuliia
+
+    out = []
+    for schema in (iuliia.ICAO_DOC_9303, iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.GOST_779):
+        try:
+            out.append(schema.translate(text))
+        except Exception:  # a schema choking on an odd character must not lose the name
+            continue
+    out.append(anyascii(text))
+    return out
+
+
+def _han_forms(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for style in (Style.NORMAL, Style.WADEGILES):
+        try:
+            sylls = [s for s in lazy_pinyin(text, style=style, errors="default") if s.strip()]
+        except Exception:
+            continue
+        sylls = [anyascii(s) for s in sylls]
+        joined = " ".join(sylls)
+        out.append(joined)
+        # Chinese personal names: surname apart, given name joined ("mao zedong").
+        if 2 <= len(sylls) <= 4 and " " not in text.strip():
+            out.append(sylls[0] + " " + "".join(sylls[1:]))
+    out.append(anyascii(text))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def latin_forms(text: str) -> tuple[str, ...]:
+    """Cleaned Latin forms of a name, the first being the most common rendering.
+
+    A Latin name gives one form (accents removed); other scripts give one per scheme.
+    """
+    cleaned = clean_name(text)
+    if not cleaned:
+        return ("",)
+    if cleaned.isascii():
+        return (cleaned,)
+    script = detect_script(cleaned)
+    raw: list[str]
+    if script == "Hang":
+        raw = list(hangul_romanizations(cleaned))
+    elif script == "Cyrl":
+        raw = _cyrillic_forms(cleaned)
+    elif script == "Hani":
+        raw = _han_forms(cleaned)
+    else:
+        raw = [anyascii(cleaned)]
+    forms: list[str] = []
+    for form in raw:
+        form = clean_name(anyascii(form))
+        if form and form not in forms:
+            forms.append(form)
+    return tuple(forms) or ("",)
