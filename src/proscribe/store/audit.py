@@ -1,0 +1,330 @@
+"""The append-only audit log: every screening and check, hash-chained.
+
+Each record is canonical JSON (sorted keys, no spaces) holding its sequence number, the
+time, who asked (API key id), the endpoint, the request, the result and its digest, the
+list versions and the algorithm. `hash = sha256(canonical JSON of the record)`, and the
+record includes `prev_hash`, the previous record's hash: editing, deleting or reordering
+any record breaks the chain and `verify()` names where. A one-row `audit_head` table,
+written in the same transaction as each append, catches a deleted tail.
+
+Appends are serialized: a lock per process, and in the database the primary key on `seq`
+plus a unique `prev_hash` (two writers that read the same head cannot both commit; the
+loser retries on the new head). On PostgreSQL an advisory lock makes them queue instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from proscribe.errors import StoreError
+
+GENESIS = "0" * 64
+_ADVISORY_KEY = 0x70726F73  # "pros": the PostgreSQL advisory lock id for appends
+
+_meta = sa.MetaData()
+audit_log = sa.Table(
+    "audit_log",
+    _meta,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("key_id", sa.String(32), nullable=True),
+    sa.Column("endpoint", sa.String(64), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+audit_head = sa.Table(
+    "audit_head",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialization that is hashed: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+        default=str,
+    )
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    """What a caller hands in; the log adds seq, time and the hashes."""
+
+    endpoint: str
+    request: Any
+    result: Any
+    key_id: str | None = None
+    list_versions: list[dict[str, Any]] = field(default_factory=list)
+    algorithm: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class AuditRecord:
+    seq: int
+    at: str
+    key_id: str | None
+    endpoint: str
+    record: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.record, "hash": self.hash}
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    ok: bool
+    records: int
+    head: str
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "records": self.records, "head": self.head,
+                "problems": self.problems}
+
+
+class AuditLog:
+    """Append-only, hash-chained audit records in the store's database."""
+
+    _locks: dict[str, threading.Lock] = {}
+    _locks_guard = threading.Lock()
+
+    def __init__(self, engine: Engine, *, retries: int = 50) -> None:
+        self.engine = engine
+        self.retries = retries
+        with self._locks_guard:
+            self._lock = self._locks.setdefault(str(engine.url), threading.Lock())
+
+    @classmethod
+    def open(cls, url: str | None = None) -> AuditLog:
+        from proscribe.store.store import Store
+
+        return cls(Store.open(url).engine)
+
+    # ------------------------------------------------------------------ append
+
+    def append(self, entry: AuditEntry) -> AuditRecord:
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
+        """Append in order, in one transaction; the chain stays linear across processes."""
+        if not entries:
+            return []
+        with self._lock:
+            for attempt in range(self.retries):
+                try:
+                    return self._append(entries)
+                except (IntegrityError, DBAPIError) as exc:
+                    if isinstance(exc, DBAPIError) and not _retryable(exc):
+                        raise
+                    time.sleep(min(0.2, 0.002 * (attempt + 1)) * (0.5 + random.random()))
+            raise StoreError("audit log busy: could not append", found=str(self.engine.url))
+
+    def _append(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
+        out: list[AuditRecord] = []
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+            last = conn.execute(
+                sa.select(audit_log.c.seq, audit_log.c.hash)
+                .order_by(audit_log.c.seq.desc())
+                .limit(1)
+            ).first()
+            seq, prev = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
+            now = datetime.now(UTC).isoformat(timespec="microseconds")
+            rows = []
+            for entry in entries:
+                seq += 1
+                record = {
+                    "seq": seq,
+                    "at": now,
+                    "key_id": entry.key_id,
+                    "endpoint": entry.endpoint,
+                    "request": entry.request,
+                    "result": entry.result,
+                    "result_digest": digest(entry.result),
+                    "list_versions": entry.list_versions,
+                    "algorithm": entry.algorithm,
+                    "prev_hash": prev,
+                }
+                text = canonical_json(record)
+                record = json.loads(text)  # exactly what is hashed, JSON types only
+                h = hashlib.sha256(text.encode()).hexdigest()
+                rows.append(
+                    {"seq": seq, "at": now, "key_id": entry.key_id, "endpoint": entry.endpoint,
+                     "record": text, "prev_hash": prev, "hash": h}
+                )
+                out.append(AuditRecord(seq, now, entry.key_id, entry.endpoint, record, prev, h))
+                prev = h
+            conn.execute(audit_log.insert(), rows)
+            updated = conn.execute(
+                audit_head.update().where(audit_head.c.id == 1).values(seq=seq, hash=prev)
+            ).rowcount
+            if not updated:
+                conn.execute(audit_head.insert().values(id=1, seq=seq, hash=prev))
+        return out
+
+    # ------------------------------------------------------------------ read
+
+    def __len__(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one())
+
+    def records(self, since: int = 0) -> Iterator[AuditRecord]:
+        """Every record in seq order (streamed in pages)."""
+        after = since
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(audit_log).where(audit_log.c.seq > after)
+                    .order_by(audit_log.c.seq).limit(1000)
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                m = r._mapping
+                try:
+                    record = json.loads(m["record"])
+                except ValueError:
+                    record = {"unparseable": m["record"]}
+                yield AuditRecord(int(m["seq"]), m["at"], m["key_id"], m["endpoint"], record,
+                                  m["prev_hash"], m["hash"])
+                after = int(m["seq"])
+
+    def get(self, seq: int) -> AuditRecord | None:
+        for rec in self.records(since=seq - 1):
+            return rec if rec.seq == seq else None
+        return None
+
+    def head(self) -> tuple[int, str]:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
+        return (int(row[0]), str(row[1])) if row is not None else (0, GENESIS)
+
+    # ------------------------------------------------------------------ verify
+
+    def verify(self, expect_head: str | None = None) -> VerifyReport:
+        """Recompute the chain; every edited, deleted or reordered record is a problem."""
+        problems: list[str] = []
+        expected_seq, expected_prev, count = 1, GENESIS, 0
+        with self.engine.connect() as conn:
+            raw = conn.execute(sa.select(audit_log).order_by(audit_log.c.seq))
+            for r in raw:
+                m = r._mapping
+                count += 1
+                seq = int(m["seq"])
+                text = str(m["record"])
+                actual = hashlib.sha256(text.encode()).hexdigest()
+                if seq != expected_seq:
+                    problems.append(
+                        f"seq {seq}: expected seq {expected_seq} (records deleted or reordered)"
+                    )
+                try:
+                    record = json.loads(text)
+                except ValueError:
+                    record = None
+                if not isinstance(record, dict):
+                    problems.append(f"seq {seq}: record is not a JSON object")
+                else:
+                    if canonical_json(record) != text:
+                        problems.append(f"seq {seq}: record is not in canonical form (edited)")
+                    for col in ("seq", "at", "key_id", "endpoint", "prev_hash"):
+                        if record.get(col) != (seq if col == "seq" else m[col]):
+                            problems.append(
+                                f"seq {seq}: column {col} differs from the hashed record"
+                                " (edited or reordered)"
+                            )
+                if actual != m["hash"]:
+                    problems.append(f"seq {seq}: hash does not match its record (edited)")
+                if m["prev_hash"] != expected_prev:
+                    problems.append(
+                        f"seq {seq}: prev_hash does not match the record before it "
+                        "(deleted, inserted or reordered)"
+                    )
+                expected_prev = str(m["hash"])
+                expected_seq = seq + 1
+            head = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
+        head_seq, head_hash = (int(head[0]), str(head[1])) if head is not None else (0, GENESIS)
+        if (head_seq, head_hash) != (expected_seq - 1, expected_prev):
+            problems.append(
+                f"head says seq {head_seq} {head_hash[:12]}, the log ends at seq "
+                f"{expected_seq - 1} {expected_prev[:12]} (records deleted at the end)"
+            )
+        if expect_head is not None and expect_head != expected_prev:
+            problems.append(
+                f"the log ends at {expected_prev}, not at the expected head {expect_head}"
+            )
+        return VerifyReport(not problems, count, expected_prev, problems)
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, out: TextIO, since: int = 0) -> int:
+        """JSON lines for an examiner: each record with its hash; returns the count."""
+        n = 0
+        for rec in self.records(since):
+            out.write(canonical_json(rec.to_dict()) + "\n")
+            n += 1
+        return n
+
+
+def verify_export(lines: Iterator[str] | Sequence[str]) -> VerifyReport:
+    """Check an exported JSON-lines file on its own, without the database."""
+    problems: list[str] = []
+    prev, expected_seq, count = GENESIS, None, 0
+    for line in lines:
+        if not line.strip():
+            continue
+        count += 1
+        obj = json.loads(line)
+        h = obj.pop("hash", None)
+        seq = obj.get("seq")
+        if expected_seq is not None and seq != expected_seq:
+            problems.append(f"seq {seq}: expected {expected_seq}")
+        if count == 1 and seq != 1:
+            prev = obj.get("prev_hash", GENESIS)  # a partial export starts where it starts
+        if obj.get("prev_hash") != prev:
+            problems.append(f"seq {seq}: prev_hash does not match the record before it")
+        if digest(obj) != h:
+            problems.append(f"seq {seq}: hash does not match its record")
+        prev = str(h)
+        expected_seq = (seq or 0) + 1
+    return VerifyReport(not problems, count, prev, problems)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(s in text for s in ("locked", "busy", "unique", "duplicate", "serializ",
+                                    "deadlock"))
+
+
+__all__ = [
+    "GENESIS",
+    "AuditEntry",
+    "AuditLog",
+    "AuditRecord",
+    "VerifyReport",
+    "canonical_json",
+    "digest",
+    "verify_export",
+]
