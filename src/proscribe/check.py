@@ -1,0 +1,74 @@
+"""The library entry point for the rules: `check(activity) -> CheckResult`.
+
+Wires the real list screener in lazily; when no list has been imported yet the result says
+parties were not screened instead of failing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from proscribe.errors import IndexNotReadyError
+from proscribe.rules import (
+    Activity,
+    CapLedger,
+    CheckResult,
+    Party,
+    PartyHit,
+    RuleSet,
+    evaluate,
+    load_regime,
+    parse_activity,
+)
+
+
+def _real_screener(party: Party) -> list[PartyHit]:
+    from proscribe.screening import ScreeningQuery, screen  # type: ignore[attr-defined]
+
+    result = screen(ScreeningQuery(name=party.name, type=party.type, country=party.country))
+    hits = []
+    for cand in result.candidates:
+        if getattr(cand, "band", None) == "match":
+            entity_id = str(cand.entity_id)
+            hits.append(PartyHit(party.name, entity_id, str(cand.name), entity_id.split(":")[0]))
+    return hits
+
+
+def check(
+    activity: Activity | dict[str, Any],
+    *,
+    regime: str = "dprk",
+    rules: RuleSet | None = None,
+    ledger: CapLedger | None = None,
+    screen_parties: bool = True,
+) -> CheckResult:
+    """Check an activity against a regime's measures in force on its date."""
+    act = parse_activity(activity)
+    ruleset = rules or load_regime(regime)
+    note: str | None = None
+    screener = None
+    if screen_parties and act.parties:
+        try:
+            import proscribe.screening  # noqa: F401
+
+            # screen here, so the evaluator itself stays pure and never touches an index
+            hits = {p.name: _real_screener(p) for p in act.parties}
+
+            def screener_fn(party: Party) -> list[PartyHit]:
+                return hits.get(party.name, [])
+
+            screener = screener_fn
+        except IndexNotReadyError as exc:
+            note = f"parties were not screened: {exc.message}"
+        except ImportError:
+            note = "parties were not screened: the screening module is not installed"
+    return evaluate(
+        act,
+        ruleset,
+        party_screener=screener,
+        cap_usage=ledger.usage if ledger is not None else None,
+        screening_note=note,
+    )
+
+
+__all__ = ["check"]
