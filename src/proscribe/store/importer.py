@@ -1,14 +1,22 @@
-"""Import every list publication found in a folder, one transaction per publication."""
+"""Import every list publication found in a folder, one transaction per publication.
+
+Parsing is CPU-bound and independent per publication, so new publications are parsed in
+worker processes (one per core by default) while the main process stores them in order.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+
 from pathlib import Path
 
-from proscribe.errors import ProscribeError, SourceError
-from proscribe.sources.base import ListFileSet
-from proscribe.sources.registry import discover
+from proscribe.errors import SourceError
+from proscribe.sources.base import ListFileSet, ParsedList
+from proscribe.sources.registry import discover, get_parser
 from proscribe.store.store import ImportResult, Store
 
 
@@ -19,23 +27,62 @@ class ImportOutcome:
     error: SourceError | None = None
 
 
+def _parse(files: ListFileSet) -> tuple[str, ParsedList | SourceError]:
+    parser = get_parser(files.source)
+    try:
+        return parser.parser_version, parser.parse(files)
+    except SourceError as exc:
+        return parser.parser_version, exc
+
+
 def import_folder(
     store: Store,
     lists_dir: Path,
     *,
     max_bytes: int | None = None,
     progress: Callable[[ListFileSet], None] | None = None,
+    workers: int | None = None,
 ) -> list[ImportOutcome]:
     """Import each publication; a refused one is reported and the others go on."""
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-    outcomes = []
-    for files in discover(lists_dir, **kwargs):
-        if progress:
-            progress(files)
+    sets = discover(lists_dir, **kwargs)
+    outcomes: list[ImportOutcome] = []
+    pending: list[tuple[ListFileSet, str, Future[tuple[str, ParsedList | SourceError]]]] = []
+    todo: list[tuple[ListFileSet, str]] = []
+    for files in sets:
         try:
-            outcomes.append(ImportOutcome(files, result=store.import_fileset(files)))
+            sha, existing = store.already_stored(files)
         except SourceError as exc:
             outcomes.append(ImportOutcome(files, error=exc))
-        except ProscribeError:
-            raise
+            continue
+        if existing is not None:
+            outcomes.append(ImportOutcome(files, result=ImportResult(existing, created=False)))
+        else:
+            todo.append((files, sha))
+    n = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    if n <= 1:
+        for files, sha in todo:
+            if progress:
+                progress(files)
+            outcomes.append(_store(store, files, sha, _parse(files)))
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            pending = [(files, sha, pool.submit(_parse, files)) for files, sha in todo]
+            for files, sha, future in pending:
+                if progress:
+                    progress(files)
+                outcomes.append(_store(store, files, sha, future.result()))
+    order = {id(f): i for i, f in enumerate(sets)}
+    outcomes.sort(key=lambda o: order[id(o.files)])
     return outcomes
+
+
+def _store(
+    store: Store, files: ListFileSet, sha: str, parsed: tuple[str, ParsedList | SourceError]
+) -> ImportOutcome:
+    parser_version, result = parsed
+    if isinstance(result, SourceError):
+        store.record_failure(files, result)
+        return ImportOutcome(files, error=result)
+    return ImportOutcome(files, result=store.store_parsed(files, parser_version, result, sha))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from proscribe.errors import NotFoundError, SourceError, StoreError
 from proscribe.model import Entity, IdentifierType, ListVersion
-from proscribe.sources.base import ListFileSet, SourceParser
+from proscribe.sources.base import ListFileSet, ParsedList, SourceParser
 from proscribe.store.diff import ListDiff, diff_entities
 from proscribe.store.tables import entities, entity_keys, import_failures, list_versions, metadata
 
@@ -130,19 +130,29 @@ class Store:
         from proscribe.sources.registry import get_parser
 
         parser = parser or get_parser(files.source)
-        try:
-            sha = files.sha256()
-        except SourceError as exc:
-            self._record_failure(files, exc)
-            raise
-        existing = self._version_by_sha(files.source, sha)
+        sha, existing = self.already_stored(files)
         if existing is not None:
             return ImportResult(existing, created=False)
         try:
             parsed = parser.parse(files)
         except SourceError as exc:
-            self._record_failure(files, exc)
+            self.record_failure(files, exc)
             raise
+        return self.store_parsed(files, parser.parser_version, parsed, sha)
+
+    def already_stored(self, files: ListFileSet) -> tuple[str, ListVersion | None]:
+        """The set's sha256 and the stored version with those bytes, if any."""
+        try:
+            sha = files.sha256()
+        except SourceError as exc:
+            self.record_failure(files, exc)
+            raise
+        return sha, self._version_by_sha(files.source, sha)
+
+    def store_parsed(
+        self, files: ListFileSet, parser_version: str, parsed: ParsedList, sha: str
+    ) -> ImportResult:
+        """Store a parsed publication as a new version, in one transaction."""
         published = parsed.published or files.folder_date
         date_source = parsed.date_source if parsed.published else "imported"
         version = ListVersion(
@@ -150,7 +160,7 @@ class Store:
             version="",
             published=published,
             sha256=sha,
-            parser_version=parser.parser_version,
+            parser_version=parser_version,
             imported_at=_now(),
             files=[p.name for p in sorted(files.paths)],
             entries=len(parsed.entities),
@@ -185,6 +195,7 @@ class Store:
             if entity.ref in seen:
                 raise StoreError("duplicate entity ref in one version", found=entity.id)
             seen.add(entity.ref)
+            blob = json.dumps(entity.to_dict(), sort_keys=True, ensure_ascii=False)
             rows.append(
                 {
                     "version_id": version_id,
@@ -193,8 +204,8 @@ class Store:
                     "kind": entity.kind.value,
                     "name": entity.primary_name[:2000],
                     "is_dprk": entity.is_dprk,
-                    "content_hash": content_hash(entity),
-                    "data": entity.to_dict(),
+                    "content_hash": hashlib.sha256(blob.encode()).hexdigest(),
+                    "data": blob,
                 }
             )
         for chunk in _chunks(rows, 2000):
@@ -223,7 +234,7 @@ class Store:
         ).first()
         return base if taken is None else f"{base}.{sha[:8]}"
 
-    def _record_failure(self, files: ListFileSet, exc: SourceError) -> None:
+    def record_failure(self, files: ListFileSet, exc: SourceError) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 import_failures.insert().values(

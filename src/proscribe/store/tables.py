@@ -45,7 +45,7 @@ entities = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("is_dprk", sa.Boolean, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
-    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # canonical JSON of the Entity
     sa.Index("ix_entities_version_ref", "version_id", "ref"),
     sa.Index("ix_entities_source_ref", "source", "ref"),
 )

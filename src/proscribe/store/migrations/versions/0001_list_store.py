@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("is_dprk", sa.Boolean, nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=False),
-        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("data", sa.Text, nullable=False),  # canonical JSON of the Entity
     )
     op.create_index("ix_entities_version_ref", "entities", ["version_id", "ref"])
     op.create_index("ix_entities_source_ref", "entities", ["source", "ref"])
