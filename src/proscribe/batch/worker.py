@@ -1,0 +1,146 @@
+"""Screening one partition of rows: the same function in-process, in a process pool and
+on a Dask worker, so every way of running a batch gives the same rows.
+
+A worker process loads the saved index once (`Screener.load(path, mmap=True)`) and keeps it
+for every partition it is given afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from proscribe.batch.columns import ColumnMap, RowError, row_query
+from proscribe.errors import ProscribeError
+
+if TYPE_CHECKING:
+    from proscribe.screening import Screener
+
+BANDS = ("match", "review", "no_match")
+
+_CACHE: dict[str, Screener] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_screener(index_path: str) -> Screener:
+    """The saved index at `index_path`, loaded once per process (memory-mapped)."""
+    with _CACHE_LOCK:
+        screener = _CACHE.get(index_path)
+        if screener is None:
+            from proscribe.screening import Screener
+
+            screener = Screener.load(index_path, mmap=True)
+            _CACHE[index_path] = screener
+        return screener
+
+
+@dataclass(slots=True)
+class PartitionResult:
+    """Hits (one dict per candidate in the match/review band), rejects and counts."""
+
+    rows: int = 0
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    bands: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
+
+
+def _explanation(value: Any) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def screen_rows(
+    screener: Screener,
+    cols: ColumnMap,
+    rows: Sequence[tuple[int, dict[str, Any]]],
+    limit: int | None = None,
+) -> PartitionResult:
+    """Screen (line, record) rows; a row that cannot be made a query becomes a reject."""
+    from pydantic import ValidationError
+
+    from proscribe.screening import ScreeningQuery
+
+    out = PartitionResult(rows=len(rows))
+    queries = []
+    kept: list[tuple[int, dict[str, Any]]] = []
+    for line, record in rows:
+        try:
+            spec = row_query(record, cols)
+            if limit is not None:
+                spec["limit"] = limit
+            queries.append(ScreeningQuery(**spec))
+        except RowError as exc:
+            out.rejects.append(_reject(line, str(exc), record))
+            continue
+        except (ValidationError, ProscribeError) as exc:
+            out.rejects.append(_reject(line, _validation_reason(exc), record))
+            continue
+        kept.append((line, record))
+    results = screener.screen_many(queries) if queries else []
+    for (line, record), query, result in zip(kept, queries, results, strict=True):
+        best = "no_match"
+        for cand in result.candidates:
+            band = str(getattr(cand.band, "value", cand.band))
+            if band == "no_match":
+                continue
+            if best == "no_match" or (band == "match" and best == "review"):
+                best = band
+            out.hits.append(
+                {
+                    "line": line,
+                    "row_id": _text(record.get(cols.id)) if cols.id else None,
+                    "query_name": query.name,
+                    "entity_id": cand.entity_id,
+                    "source": cand.source,
+                    "ref": cand.ref,
+                    "entity_name": cand.name,
+                    "matched_name": cand.matched_name,
+                    "score": round(float(cand.score), 6),
+                    "band": band,
+                    "explanation": _explanation(cand.explanation),
+                }
+            )
+        out.bands[best] += 1
+    return out
+
+
+def screen_partition(
+    index_path: str,
+    cols: dict[str, str | None],
+    rows: Sequence[tuple[int, dict[str, Any]]],
+    limit: int | None = None,
+) -> PartitionResult:
+    """Entry point for pool and Dask workers: everything in it pickles by value."""
+    return screen_rows(cached_screener(index_path), ColumnMap.from_dict(cols), rows, limit)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _reject(line: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"line": line, "reason": reason,
+            "raw": json.dumps(record, ensure_ascii=False, default=str)}
+
+
+def _validation_reason(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
+            return "; ".join(parts)
+        except (TypeError, KeyError):
+            pass
+    return str(exc)
+
+
+__all__ = ["BANDS", "PartitionResult", "cached_screener", "screen_partition", "screen_rows"]
