@@ -6,6 +6,8 @@ parties were not screened instead of failing.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 from proscribe.errors import IndexNotReadyError
@@ -72,3 +74,13 @@ def check(
 
 
 __all__ = ["check"]
+
+
+class _CallableModule(types.ModuleType):
+    """`proscribe.check(activity)` works even after `import proscribe.check` bound the module."""
+
+    def __call__(self, activity: Activity | dict[str, Any], **kwargs: Any) -> CheckResult:
+        return check(activity, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
