@@ -292,6 +292,9 @@ def _evaluate_measure(
     elif m.direction in ("to_target", "from_target"):
         d = _direction(act, rules.target)
         if d is None:
+            known_end = act.destination if m.direction == "to_target" else act.origin
+            if known_end is not None:
+                return None  # the relevant end is stated and is not the target
             if m.goods and not _goods_hits(m, act)[0]:
                 return None
             inner = _evaluate_measure(
