@@ -50,7 +50,9 @@ class PartitionResult:
 def _explanation(value: Any) -> str:
     if value is None or isinstance(value, str):
         return value or ""
-    if hasattr(value, "model_dump"):
+    if isinstance(value, list):
+        value = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in value]
+    elif hasattr(value, "model_dump"):
         value = value.model_dump(mode="json")
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
