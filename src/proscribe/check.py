@@ -24,10 +24,22 @@ from proscribe.rules import (
 )
 
 
-def _real_screener(party: Party) -> list[PartyHit]:
-    from proscribe.screening import ScreeningQuery, screen  # type: ignore[attr-defined]
+def _real_screener(party: Party, versions: list[dict[str, Any]]) -> list[PartyHit]:
+    from proscribe.screening import ScreeningQuery, screen
 
-    result = screen(ScreeningQuery(name=party.name, type=party.type, country=party.country))
+    query = ScreeningQuery.model_validate(
+        {
+            "name": party.name,
+            "type": party.type,
+            "country": party.country,
+            "identifiers": [f"{i.type}:{i.value}" for i in party.identifiers],
+        }
+    )
+    result = screen(query)
+    for lv in getattr(result, "list_versions", []):
+        dumped = lv.model_dump(mode="json") if hasattr(lv, "model_dump") else {"version": str(lv)}
+        if dumped not in versions:
+            versions.append(dumped)
     hits = []
     for cand in result.candidates:
         if getattr(cand, "band", None) == "match":
@@ -48,13 +60,14 @@ def check(
     act = parse_activity(activity)
     ruleset = rules or load_regime(regime)
     note: str | None = None
+    versions: list[dict[str, Any]] = []
     screener = None
     if screen_parties and act.parties:
         try:
             import proscribe.screening  # noqa: F401
 
             # screen here, so the evaluator itself stays pure and never touches an index
-            hits = {p.name: _real_screener(p) for p in act.parties}
+            hits = {p.name: _real_screener(p, versions) for p in act.parties}
 
             def screener_fn(party: Party) -> list[PartyHit]:
                 return hits.get(party.name, [])
@@ -70,6 +83,7 @@ def check(
         party_screener=screener,
         cap_usage=ledger.usage if ledger is not None else None,
         screening_note=note,
+        list_versions=versions,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import datetime as dt
 from datetime import date
 from typing import Any, Literal
 
@@ -124,7 +125,7 @@ class Goods(_Edge):
 class Activity(_Edge):
     """What someone proposes to do, on a date, under one jurisdiction's law."""
 
-    date: date
+    date: dt.date
     kind: str
     parties: list[Party] = Field(default_factory=list)
     goods: list[Goods] = Field(default_factory=list)
@@ -133,7 +134,7 @@ class Activity(_Edge):
     location: str | None = None
     port: str | None = None
     direction: Literal["to_target", "from_target"] | None = None
-    contract_date: date | None = None
+    contract_date: dt.date | None = None
     purpose: str | None = None
     project: str | None = None
     exemption_refs: list[str] = Field(default_factory=list)
@@ -144,7 +145,7 @@ class Activity(_Edge):
 
     @field_validator("date", "contract_date")
     @classmethod
-    def _not_before_regime(cls, value: date | None) -> date | None:
+    def _not_before_regime(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and value < EARLIEST:
             raise ValueError(f"{value} is before 2006: no regime in these rules reaches back")
         return value

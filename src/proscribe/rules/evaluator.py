@@ -61,10 +61,12 @@ def evaluate(
     party_screener: PartyScreener | None = None,
     cap_usage: CapUsage | None = None,
     screening_note: str | None = None,
+    list_versions: list[dict[str, Any]] | None = None,
 ) -> CheckResult:
     """Check an activity against every measure of a regime in force on its date."""
     act = parse_activity(activity)
     hits, screening = _screen(act, rules, party_screener, screening_note)
+    screening.list_versions = list_versions or []
     ctx = Context(target=rules.target, designated_parties=frozenset(h.party for h in hits))
     binding = {"un", act.layer}
     applied: list[tuple[LayerMeasure, _Outcome]] = []
@@ -208,7 +210,7 @@ def _goods_hits(m: Measure, act: Activity) -> tuple[list[Goods], list[Unconfirme
                         Unconfirmed(
                             citation=m.citation,
                             measure=m.id,
-                            grade=cov.grade,  # type: ignore[arg-type]
+                            grade=cov.grade,
                             note=cov.note or f"HS coverage {cov.hs} is not in the text",
                         )
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -107,6 +107,7 @@ class Screening(_Out):
     screened: bool
     note: str | None = None
     hits: list[dict[str, str]] = Field(default_factory=list)
+    list_versions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CheckResult(_Out):
