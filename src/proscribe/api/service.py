@@ -1,0 +1,302 @@
+"""The serving index: built once, saved, memory-mapped by every worker, swapped atomically.
+
+A `Served` is immutable: a request takes `manager.current` once and finishes on it, so a
+swap never changes the index under a request in flight. Indexes are saved under
+`data_dir/index/<index version>/` where the index version is a hash of the list versions
+and the algorithm; a file lock makes one process build what the others then load.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from proscribe.api.config import ApiConfig
+from proscribe.errors import ConfigError, IndexNotReadyError, ProscribeError
+from proscribe.matching.name_v1 import ALGORITHM_ID, ALGORITHM_SETTINGS, ALGORITHM_VERSION
+from proscribe.model import ListVersion
+from proscribe.screening import Screener
+from proscribe.settings import Settings
+from proscribe.store import Store, import_folder
+
+log = logging.getLogger("proscribe.api.index")
+
+ALGORITHM = {"id": ALGORITHM_ID, "version": ALGORITHM_VERSION,
+             "settings": dict(ALGORITHM_SETTINGS)}
+KEEP_INDEXES = 4
+
+
+class UpdateInProgressError(ProscribeError):
+    """Another list update is running; try again when it has finished."""
+
+
+def version_info(v: ListVersion) -> dict[str, Any]:
+    return {"source": v.source, "version": v.version,
+            "published": v.published.isoformat() if v.published else None,
+            "sha256": v.sha256}
+
+
+def index_version(versions: list[ListVersion]) -> str:
+    """Stable id of the index over these list versions with this algorithm."""
+    key = [[v.source, v.version, v.sha256, v.parser_version]
+           for v in sorted(versions, key=lambda v: v.source)]
+    blob = json.dumps([ALGORITHM_ID, ALGORITHM_VERSION, key])
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """One loaded index and what it was built from. Never mutated."""
+
+    screener: Screener
+    index_version: str
+    versions: list[ListVersion]
+    loaded_at: float = field(default_factory=time.time)
+
+    @property
+    def list_versions(self) -> list[dict[str, Any]]:
+        return [version_info(v) for v in self.versions]
+
+    def provenance(self) -> dict[str, Any]:
+        return {"index_version": self.index_version, "list_versions": self.list_versions,
+                "algorithm": ALGORITHM}
+
+    @property
+    def header(self) -> str:
+        return ",".join(f"{v.source}={v.version}" for v in self.versions)
+
+
+class IndexManager:
+    """Owns the current `Served` index, as-of indexes, and list updates."""
+
+    def __init__(self, settings: Settings, config: ApiConfig) -> None:
+        self.settings = settings
+        self.config = config
+        self.root = settings.index_path
+        self._store: Store | None = None
+        self._current: Served | None = None
+        self._lock = threading.RLock()  # swaps and builds inside this process
+        self._update_lock = threading.Lock()
+        self._as_of: OrderedDict[str, Served] = OrderedDict()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self.swaps = 0
+        self.last_update: dict[str, Any] | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings.store_url)
+        return self._store
+
+    @property
+    def current(self) -> Served | None:
+        return self._current
+
+    def require(self) -> Served:
+        served = self._current
+        if served is None:
+            raise IndexNotReadyError(
+                "no screening index is loaded: import a list (POST /admin/lists/update "
+                "or `proscribe lists import`)"
+            )
+        return served
+
+    # ------------------------------------------------------------------ building
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def prepare(self, versions: list[ListVersion]) -> Served:
+        """Load the saved index over these versions, building and saving it if needed."""
+        vid = index_version(versions)
+        path = self.root / vid
+        with self._file_lock():
+            if (path / "screener.pkl").is_file():
+                try:
+                    return Served(Screener.load(path, mmap=True), vid, versions)
+                except (ProscribeError, OSError, EOFError, ValueError) as exc:
+                    log.warning("saved index unusable, rebuilding",
+                                extra={"index_version": vid, "error": str(exc)})
+                    shutil.rmtree(path, ignore_errors=True)
+            started = time.perf_counter()
+            entities = [e for v in versions for e in self.store.version_entities(v)]
+            screener = Screener.build(entities, versions)
+            tmp = self.root / f".tmp-{uuid.uuid4().hex}"
+            screener.save(tmp)
+            os.replace(tmp, path)
+            log.info("index built", extra={
+                "index_version": vid, "entities": len(entities),
+                "seconds": round(time.perf_counter() - started, 3)})
+            self._prune(keep={vid})
+            # Serve the memory-mapped copy, like every other worker does.
+            return Served(Screener.load(path, mmap=True), vid, versions)
+
+    def _prune(self, keep: set[str]) -> None:
+        keep = keep | {s.index_version for s in self._as_of.values()}
+        if self._current is not None:
+            keep.add(self._current.index_version)
+        dirs = sorted((p for p in self.root.iterdir() if p.is_dir()),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+        for n, path in enumerate(dirs):
+            if path.name.startswith(".tmp-") and time.time() - path.stat().st_mtime > 3600:
+                shutil.rmtree(path, ignore_errors=True)
+            elif not path.name.startswith(".") and n >= KEEP_INDEXES and path.name not in keep:
+                # Other workers may still map these files; on POSIX they stay readable.
+                shutil.rmtree(path, ignore_errors=True)
+
+    def load(self) -> Served | None:
+        """Load (or build) the index over the store's current versions; None if empty."""
+        versions = self.store.current_versions()
+        if not versions:
+            return None
+        current = self._current
+        if current is not None and current.index_version == index_version(versions):
+            return current
+        served = self.prepare(versions)
+        self._swap(served)
+        return served
+
+    def _swap(self, served: Served) -> None:
+        with self._lock:
+            old = self._current
+            self._current = served  # one reference assignment: atomic for readers
+            if old is None or old.index_version != served.index_version:
+                self.swaps += 1
+                self._as_of.clear()
+                log.info("index swapped", extra={
+                    "index_version": served.index_version,
+                    "previous": old.index_version if old else None,
+                    "lists": served.header})
+
+    # ------------------------------------------------------------------ as of
+    def as_of(self, day: date) -> Served:
+        versions = self.store.current_versions(day)
+        if not versions:
+            raise IndexNotReadyError(f"no list version was current on {day}", as_of=str(day))
+        vid = index_version(versions)
+        current = self._current
+        if current is not None and current.index_version == vid:
+            return current
+        with self._lock:
+            cached = self._as_of.get(vid)
+            if cached is not None:
+                self._as_of.move_to_end(vid)
+                return cached
+        served = self.prepare(versions)
+        if self.config.api_as_of_cache > 0:
+            with self._lock:
+                self._as_of[vid] = served
+                while len(self._as_of) > self.config.api_as_of_cache:
+                    self._as_of.popitem(last=False)
+        return served
+
+    # ------------------------------------------------------------------ updates
+    def update(self, download: bool = False, sources: list[str] | None = None) -> dict[str, Any]:
+        """Import new list versions, then build and swap; a refused file changes nothing."""
+        if not self._update_lock.acquire(blocking=False):
+            raise UpdateInProgressError("a list update is already running")
+        try:
+            previous = self._current
+            if not download and sources:
+                raise ConfigError("sources only apply with download", field="sources")
+            folder = self._fetch(sources) if download else self.settings.lists_dir
+            if folder is None or not Path(folder).is_dir():
+                raise ConfigError("no lists folder: set PROSCRIBE_LISTS_DIR",
+                                  found=str(folder) if folder else None)
+            outcomes = import_folder(
+                self.store, Path(folder),
+                max_bytes=self.settings.max_list_file_mb * 1024 * 1024,
+            )
+            imported, refused = [], []
+            for out in outcomes:
+                if out.result is not None:
+                    if out.result.created:
+                        imported.append(version_info(out.result.version))
+                else:
+                    assert out.error is not None
+                    refused.append({"source": out.files.source,
+                                    "folder": str(out.files.paths[0].parent)
+                                    if out.files.paths else None,
+                                    **_jsonable(out.error.to_dict())})
+            served = self.load()
+            changed = served is not None and (
+                previous is None or served.index_version != previous.index_version)
+            status = "updated" if changed else "refused" if refused else "unchanged"
+            report = {
+                "status": status,
+                "imported": imported,
+                "refused": refused,
+                "previous_index_version": previous.index_version if previous else None,
+                "at": datetime.now(UTC).isoformat(),
+            }
+            self.last_update = report
+            log.info("lists update", extra={"status": status, "imported": len(imported),
+                                            "refused": len(refused)})
+            return report
+        finally:
+            self._update_lock.release()
+
+    def _fetch(self, sources: list[str] | None) -> Path:
+        from proscribe.sources.download import fetch, official_downloads
+
+        root = self.settings.data_dir / "downloads"
+        downloads = [d for d in official_downloads(self.settings)
+                     if not sources or d.source in sources]
+        if not downloads:
+            raise ConfigError("no downloadable source selected", field="sources",
+                              found=", ".join(sources or []))
+        fetch(downloads, root, timeout=self.settings.download_timeout_s)
+        return root
+
+    # ------------------------------------------------------------------ watcher
+    def start_watcher(self) -> None:
+        """Poll the store so every worker picks up versions another worker imported."""
+        if self.config.api_index_poll_s <= 0 or self._watcher is not None:
+            return
+        self._stop.clear()
+        self._watcher = threading.Thread(target=self._watch, name="proscribe-index-watch",
+                                         daemon=True)
+        self._watcher.start()
+
+    def stop_watcher(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=10)
+            self._watcher = None
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.config.api_index_poll_s):
+            if self._update_lock.locked():
+                continue
+            try:
+                self.load()
+            except Exception as exc:  # keep serving the old index, say why
+                log.warning("index refresh failed", extra={"error": repr(exc)})
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+__all__ = ["ALGORITHM", "IndexManager", "Served", "UpdateInProgressError", "index_version"]
