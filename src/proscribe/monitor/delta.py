@@ -200,9 +200,10 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
                 ei = info[eid]
                 row = mine.get(eid)
                 if row is None:
-                    reason = ("listed" if ei.change == "added" else "entity_changed"
-                              if ei.change == "changed" else
-                              "customer_new" if c.screened_hash is None else "customer_changed")
+                    if is_pending:
+                        reason = "customer_new" if c.screened_hash is None else "customer_changed"
+                    else:
+                        reason = "listed" if ei.change == "added" else "entity_changed"
                     alert("new_hit", reason, c, eid, cand, ei)
                 elif row.entity_hash != ei.hash:
                     alert("changed_hit", "entity_changed", c, eid, cand, ei, row)
