@@ -325,6 +325,34 @@ class Screener:
         out.sort(key=lambda p: (-p[0].score, self._entities[p[1]].id))
         return out
 
+    def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
+        """Score any entity against a query with no index in between (the slow reference
+        path, also used for pairwise benchmarks); token rarity comes from this screener."""
+        if isinstance(query, str):
+            query = ScreeningQuery(name=query)
+        prep = _prepare(query)
+        person = entity.kind is EntityKind.PERSON
+        cforms = []
+        seen: set[tuple[str, ...]] = set()
+        for name in entity.names:
+            for form in name_forms(name.value, person):
+                if form.tokens not in seen:
+                    seen.add(form.tokens)
+                    cforms.append((form, name.kind))
+        return score_entity(prep.forms, prep.facts, cforms, EntityFacts(entity), person,
+                            prep.match, self._rarity)
+
+    def band(self, score: float, query: ScreeningQuery | None = None) -> Band:
+        """The decision band of a score under the query's (or the configured) thresholds."""
+        settings = get_settings()
+        match = settings.match_threshold
+        review = settings.review_threshold
+        if query is not None and query.match_threshold is not None:
+            match = query.match_threshold
+        if query is not None and query.review_threshold is not None:
+            review = query.review_threshold
+        return "match" if score >= match else "review" if score >= review else "no_match"
+
     def screen(self, query: ScreeningQuery | str) -> ScreeningResult:
         """Screen one party; candidates best first, each with its band and reasons."""
         started = time.perf_counter()

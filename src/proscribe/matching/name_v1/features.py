@@ -150,7 +150,7 @@ def kind_mismatch(q: QueryFacts, e: EntityFacts) -> Effect:
     if q.kind is None or q.kind is e.kind:
         return None
     if EntityKind.PERSON in (q.kind, e.kind):
-        return -0.35, f"a {q.kind.value} is not a {e.kind.value}"
+        return -0.5, f"a {q.kind.value} is not a {e.kind.value}"
     return -0.08, f"a {q.kind.value} is listed as a {e.kind.value}"
 
 

@@ -24,6 +24,8 @@ EXTRA_TOKEN_WEIGHT = {"person": 0.35, "other": 0.75}
 INITIAL_WEIGHT = 0.3
 #: Below this a token pair is left unmatched rather than counted as a poor match.
 MIN_PAIR_SIMILARITY = 0.3
+#: Factor for tokens aligned out of order (not a rotation of the query's order).
+ORDER_FACTOR = 0.97
 
 
 class NameForm:
@@ -89,7 +91,7 @@ def token_similarity(a: str, b: str) -> float:
     Equal -> 1; tokens with digits must be equal; one spelling family (Ri / Lee) -> 0.95;
     an initial against a name with that initial -> 0.8; otherwise an edit-distance score
     that punishes short tokens harder (Chol / Chun: 0.25), raised to 0.85 when the phonetic
-    skeletons agree (Mohammed / Muhammad, Jong / Chong).
+    skeletons agree and at most half the letters differ (Mohammed / Muhammad, Jong / Chong).
     """
     if a == b:
         return 1.0
@@ -103,9 +105,10 @@ def token_similarity(a: str, b: str) -> float:
     if len(a) == 1 or len(b) == 1:
         return 0.8 if a[0] == b[0] else 0.0
     dist = OSA.distance(a, b)
-    sim = max(0.0, 1.0 - 1.5 * dist / max(len(a), len(b)))
+    rel = dist / max(len(a), len(b))
+    sim = max(0.0, 1.0 - 1.5 * rel)
     ka = phonetic_key(a)
-    if sim < 0.85 and len(ka) >= 2 and ka == phonetic_key(b):
+    if sim < 0.85 and rel <= 0.5 and len(ka) >= 2 and ka == phonetic_key(b):
         sim = 0.85
     return sim
 
@@ -176,12 +179,24 @@ def align_forms(q: NameForm, c: NameForm, person: bool) -> tuple[float, list[Pai
     den += sum(wq[i] for i in range(nq) if not mq[i])
     den += alpha * sum(wc[j] for j in range(nc) if not mc[j])
     score = num / den if den else 0.0
+    if len(pairs) > 2 and not _in_cyclic_order(pairs):
+        # Order-free, but a reshuffle that is not a rotation ("LAST FIRST" is one) ranks
+        # below the same tokens in order.
+        score *= ORDER_FACTOR
     # The whole name written together (JSCARGUMENT) or split differently.
     if score < 0.95 and (q.joined and c.joined):
         js = _joined_similarity(q.joined, c.joined) * 0.97
         if js > score:
             return js, [(" ".join(q.raw_tokens), " ".join(c.raw_tokens), js)]
     return score, out
+
+
+def _in_cyclic_order(pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]]) -> bool:
+    seq = [p[2][0] for p in sorted(pairs, key=lambda p: p[1][0])]
+    ranks = sorted(seq)
+    n = len(seq)
+    start = ranks.index(seq[0])
+    return all(seq[k] == ranks[(start + k) % n] for k in range(n))
 
 
 def _improve_with_compounds(

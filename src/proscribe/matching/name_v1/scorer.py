@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
 from proscribe.model import NameKind
+from proscribe.text.translit import detect_script
 
 __all__ = ["NAME_KIND_FACTOR", "Scored", "score_entity", "soft_cap"]
 
@@ -26,11 +27,14 @@ NAME_KIND_FACTOR = {
     NameKind.FORMER: 0.98,
     NameKind.WEAK_ALIAS: 0.92,
 }
-#: Name evidence (sum over matched tokens of similarity x rarity) below which a name alone
-#: is a "common name" and is held in the review band without a corroborating fact.
-COMMON_NAME_EVIDENCE = 1.5
-#: idf (nats) at which a token counts as fully rare.
-RARE_IDF = 8.0
+#: Name evidence in nats (sum over matched tokens of similarity x idf among list names)
+#: below which a name alone is a "common name", held in the review band unless another fact
+#: agrees. 8.5 nats: about one list name in 5,000 would share it by chance.
+COMMON_NAME_EVIDENCE = 8.5
+SYLLABIC_SCRIPTS = frozenset({"Hang", "Hani"})
+SYLLABLE_EVIDENCE_FACTOR = 0.5
+#: Least raw score of an entity that shares an exact identifier with the query.
+IDENTIFIER_FLOOR = 0.86
 _CORROBORATING = {"identifier_match", "dob_match", "country_match"}
 
 
@@ -102,12 +106,25 @@ def score_entity(
         reasons.append((feature.__name__, detail, delta))
         if feature.__name__ in _CORROBORATING:
             corroborated = True
+    if any(r[0] == "identifier_match" for r in reasons):
+        # An exact identifier is found even when the name differs: at least the match band.
+        floor = IDENTIFIER_FLOOR + 0.1 * name_score
+        if raw < floor:
+            reasons.append(("identifier_floor", "an exact identifier hit holds the score in the "
+                            "match band", round(floor - raw, 4)))
+            raw = floor
     score = soft_cap(raw)
     if best_pair is not None and not corroborated and score >= match_threshold - 0.02:
-        evidence = sum(sim * min(1.0, rarity(c) / RARE_IDF) for _, c, sim in alignment)
+        evidence = sum(sim * rarity(c) for _, c, sim in alignment)
+        if detect_script(best_pair[0].text) in SYLLABIC_SCRIPTS:
+            # A romanised Hangul or Han token is one syllable from a small inventory: it
+            # tells less than a Latin name token of the same rarity among list names.
+            evidence *= SYLLABLE_EVIDENCE_FACTOR
         if evidence < COMMON_NAME_EVIDENCE:
-            capped = match_threshold - 0.02 * (1.0 + (COMMON_NAME_EVIDENCE - evidence))
-            capped = min(score, capped + 0.01 * score)
+            # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
+            # review, and still in the order of the uncapped scores.
+            lo = match_threshold - 0.02
+            capped = match_threshold - 0.07 + 0.06 * (score - lo) / max(1.0 - lo, 1e-9)
             reasons.append(("common_name",
                             f"the name alone is common (evidence {evidence:.2f} < "
                             f"{COMMON_NAME_EVIDENCE}); held below the match band without "

@@ -1,0 +1,299 @@
+"""Screening quality against public benchmarks, side by side with rapidfuzz baselines.
+
+    python bench/quality.py [--negatives N] [--skip-baselines]
+
+1. nomenklatura name_bench_cases.csv: precision / recall / F1, overall and by schema. A pair
+   is predicted positive when it alerts (review band or higher; the file's labels mean "the
+   name score should alert"), and also reported at the match band.
+2. yente positives: recall@1 / @10 of the 683 perturbed UN names (expected record: the UN
+   entry named in the same row of the untreated file), against all lists.
+3. yente negatives: share of names reaching the match band (name-only vs also agreeing on
+   date of birth or nationality).
+4. Hangul to Latin: Korean persons of wd_korean.tsv, recall@1 of the Hangul name against an
+   index of their Latin names.
+
+Fixed data, fixed thresholds; prints a table per part and a final JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH_DATA, emit_json, load_lists, print_table, read_csv  # noqa: E402
+
+from proscribe.model import Entity, EntityKind, Name  # noqa: E402
+from proscribe.screening import Screener, ScreeningQuery  # noqa: E402
+from proscribe.settings import get_settings  # noqa: E402
+from proscribe.text import clean_name  # noqa: E402
+from proscribe.text.translit import HANGUL_SURNAMES  # noqa: E402
+
+SCHEMA_KIND = {"Person": "person", "Company": "organization", "Organization": "organization",
+               "LegalEntity": None, "Vessel": "vessel"}
+JW_THRESHOLD = 0.90
+TSR_THRESHOLD = 85.0
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+# ----------------------------------------------------------------------------- 1. pairs
+def name_bench(screener: Screener, baselines: bool) -> dict[str, Any]:
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import JaroWinkler
+
+    rows = read_csv(BENCH_DATA / "opensanctions_nomenklatura" / "name_bench_cases.csv")
+    settings = get_settings()
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        kind = SCHEMA_KIND.get(row["schema"])
+        truth = row["is_match"].strip().lower() == "true"
+        ekind = EntityKind(kind) if kind else EntityKind.ORGANIZATION
+        entity = Entity("bench", "x", ekind, [Name(row["name2"])])
+        scored = screener.compare(ScreeningQuery(name=row["name1"], type=kind), entity)
+        preds = {
+            "name-v1 alert": scored.score >= settings.review_threshold,
+            "name-v1 match": scored.score >= settings.match_threshold,
+        }
+        if baselines:
+            a, b = clean_name(row["name1"]), clean_name(row["name2"])
+            preds["jaro-winkler"] = JaroWinkler.normalized_similarity(a, b) >= JW_THRESHOLD
+            preds["token_sort"] = fuzz.token_sort_ratio(a, b) >= TSR_THRESHOLD
+        for algo, pred in preds.items():
+            for group in ("all", row["schema"]):
+                c = counts[(algo, group)]
+                if pred and truth:
+                    c[0] += 1
+                elif pred:
+                    c[1] += 1
+                elif truth:
+                    c[2] += 1
+    table = []
+    out: dict[str, Any] = {}
+    for (algo, group), (tp, fp, fn) in sorted(counts.items()):
+        p, r, f = prf(tp, fp, fn)
+        table.append([algo, group, p, r, f])
+        out[f"{algo}/{group}"] = {"precision": round(p, 4), "recall": round(r, 4),
+                                  "f1": round(f, 4)}
+    print_table(f"name_bench_cases.csv ({len(rows)} pairs)",
+                ["algorithm", "schema", "precision", "recall", "F1"], table)
+    return out
+
+
+# ----------------------------------------------------------------------------- 2. positives
+def _query(row: dict[str, str], person: bool = True) -> ScreeningQuery:
+    dob = (row.get("date_of_birth") or "").strip() or None
+    return ScreeningQuery(name=row["full_name"], type="person" if person else None, dob=dob,
+                          country=(row.get("nationality") or "").strip() or None, limit=10)
+
+
+def _safe_query(row: dict[str, str]) -> ScreeningQuery:
+    q = _query(row)
+    try:
+        from proscribe.screening import _prepare
+
+        _prepare(q)
+        return q
+    except Exception:
+        return ScreeningQuery(name=row["full_name"], type="person", limit=10)
+
+
+def positives(screener: Screener, entities: list[Entity], baselines: bool) -> dict[str, Any]:
+    treated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_treated.csv")
+    untreated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_untreated.csv")
+    un_by_name: dict[str, set[str]] = defaultdict(set)
+    by_un_ref: dict[str, set[str]] = defaultdict(set)
+    for e in entities:
+        for ref in e.un_refs:
+            by_un_ref[ref].add(e.id)
+    for e in entities:
+        if e.source == "un":
+            # The same subject on another list (same UN reference) counts as found.
+            same = set().union(*(by_un_ref[r] for r in e.un_refs)) if e.un_refs else set()
+            for n in e.names:
+                un_by_name[clean_name(n.value)].update({e.id} | same)
+    stats = {"all": [0, 0, 0], "perturbed": [0, 0, 0]}
+    base = {"token_sort": {"all": [0, 0], "perturbed": [0, 0]},
+            "jaro-winkler": {"all": [0, 0], "perturbed": [0, 0]}}
+    names: list[str] = []
+    owners: list[str] = []
+    if baselines:
+        for e in entities:
+            for n in e.names:
+                names.append(clean_name(n.value))
+                owners.append(e.id)
+    missing = 0
+    for t, u in zip(treated, untreated, strict=True):
+        expected = un_by_name.get(clean_name(u["full_name"]))
+        if not expected:
+            missing += 1
+            continue
+        perturbed = clean_name(t["full_name"]) != clean_name(u["full_name"])
+        result = screener.screen(_safe_query(t))
+        ids = [c.entity_id for c in result.candidates]
+        groups = ["all", "perturbed"] if perturbed else ["all"]
+        for g in groups:
+            stats[g][0] += 1
+            stats[g][1] += bool(ids[:1] and ids[0] in expected)
+            stats[g][2] += any(i in expected for i in ids[:10])
+        if baselines:
+            _baseline_recall(clean_name(t["full_name"]), names, owners, expected, groups, base)
+    table = []
+    out: dict[str, Any] = {"unresolved_rows": missing}
+    for g, (n, r1, r10) in stats.items():
+        table.append(["name-v1", g, n, r1 / n if n else 0, r10 / n if n else 0])
+        out[f"name-v1/{g}"] = {"n": n, "recall@1": round(r1 / n, 4) if n else 0,
+                               "recall@10": round(r10 / n, 4) if n else 0}
+    if baselines:
+        for algo, d in base.items():
+            for g, (n, r10) in d.items():
+                table.append([algo + " brute force", g, n, "", r10 / n if n else 0])
+                out[f"{algo}/{g}"] = {"n": n, "recall@10": round(r10 / n, 4) if n else 0}
+    print_table("UN positives (treated) against all lists",
+                ["algorithm", "rows", "n", "recall@1", "recall@10"], table)
+    return out
+
+
+def _baseline_recall(q: str, names: list[str], owners: list[str], expected: set[str],
+                     groups: list[str], base: dict[str, dict[str, list[int]]]) -> None:
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler
+
+    for algo, scorer in (("token_sort", fuzz.token_sort_ratio),
+                         ("jaro-winkler", JaroWinkler.normalized_similarity)):
+        hits = process.extract(q, names, scorer=scorer, limit=30)
+        seen: list[str] = []
+        for _, _, idx in hits:
+            if owners[idx] not in seen:
+                seen.append(owners[idx])
+        ok = any(i in expected for i in seen[:10])
+        for g in groups:
+            base[algo][g][0] += 1
+            base[algo][g][1] += ok
+
+
+# ----------------------------------------------------------------------------- 3. negatives
+def negatives(screener: Screener, limit: int | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    table = []
+    for fname in ("negatives_global.csv", "negatives_us.csv"):
+        rows = read_csv(BENCH_DATA / "opensanctions_yente" / fname)
+        if limit:
+            rows = random.Random(7).sample(rows, min(limit, len(rows)))
+        name_only = corroborated = 0
+        started = time.perf_counter()
+        examples = []
+        for row in rows:
+            result = screener.screen(_safe_query(row))
+            if result.band != "match":
+                continue
+            top = result.candidates[0]
+            feats = {r.feature for r in top.explanation}
+            if feats & {"dob_match", "country_match", "identifier_match"}:
+                corroborated += 1
+            else:
+                name_only += 1
+                if len(examples) < 5:
+                    examples.append(f"{row['full_name']} -> {top.matched_name} {top.score}")
+        n = len(rows)
+        secs = time.perf_counter() - started
+        table.append([fname, n, name_only / n, corroborated / n, (name_only + corroborated) / n,
+                      secs])
+        out[fname] = {"n": n, "name_only": round(name_only / n, 5),
+                      "corroborated": round(corroborated / n, 5),
+                      "match_share": round((name_only + corroborated) / n, 5),
+                      "examples": examples}
+    print_table("Negatives reaching the match band",
+                ["file", "n", "name-only", "with DOB/nationality", "total", "seconds"], table)
+    return out
+
+
+# ----------------------------------------------------------------------------- 4. Korean
+def _is_korean_person(latin: str, hangul: str) -> bool:
+    if " " in hangul or not 2 <= len(hangul) <= 4 or hangul[0] not in HANGUL_SURNAMES:
+        return False
+    if not all("\uac00" <= ch <= "\ud7a3" for ch in hangul):
+        return False
+    tokens = clean_name(latin).split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    spellings = set(HANGUL_SURNAMES[hangul[0]])
+    return tokens[0] in spellings or tokens[-1] in spellings
+
+
+def korean(baselines: bool) -> dict[str, Any]:
+    pairs = []
+    with open(BENCH_DATA / "netransliteration_coling2018" / "wd_korean.tsv",
+              encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2 and _is_korean_person(parts[0], parts[1]):
+                pairs.append((parts[0], parts[1]))
+    entities = [Entity("wd", str(i), EntityKind.PERSON, [Name(latin)])
+                for i, (latin, _) in enumerate(pairs)]
+    screener = Screener.build(entities, [])
+    hit = 0
+    started = time.perf_counter()
+    for i, (latin, hangul) in enumerate(pairs):
+        result = screener.screen(ScreeningQuery(name=hangul, type="person", limit=1))
+        if result.candidates and clean_name(result.candidates[0].name) == clean_name(latin):
+            hit += 1
+    n = len(pairs)
+    table = [["name-v1", n, hit / n if n else 0, time.perf_counter() - started]]
+    out: dict[str, Any] = {"n": n, "name-v1/recall@1": round(hit / n, 4) if n else 0}
+    if baselines:
+        from anyascii import anyascii
+        from rapidfuzz import fuzz, process
+
+        names = [clean_name(latin) for latin, _ in pairs]
+        bh = 0
+        for latin, hangul in pairs:
+            best = process.extractOne(clean_name(anyascii(hangul)), names,
+                                      scorer=fuzz.token_sort_ratio)
+            bh += bool(best and best[0] == clean_name(latin))
+        table.append(["anyascii + token_sort", n, bh / n if n else 0, ""])
+        out["token_sort/recall@1"] = round(bh / n, 4) if n else 0
+    print_table("Hangul -> Latin, Korean persons of wd_korean.tsv",
+                ["algorithm", "n", "recall@1", "seconds"], table)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--negatives", type=int, default=None,
+                        help="sample this many rows of each negatives file (default: all)")
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--parts", default="pairs,positives,negatives,korean")
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    entities, versions = load_lists()
+    started = time.perf_counter()
+    screener = Screener.build(entities, versions)
+    build_s = time.perf_counter() - started
+    result: dict[str, Any] = {"bench": "quality", "entities": len(screener.entities),
+                              "build_s": round(build_s, 2)}
+    baselines = not args.skip_baselines
+    if "pairs" in parts:
+        result["name_bench"] = name_bench(screener, baselines)
+    if "positives" in parts:
+        result["positives_un"] = positives(screener, screener.entities, baselines)
+    if "negatives" in parts:
+        result["negatives"] = negatives(screener, args.negatives)
+    if "korean" in parts:
+        result["korean"] = korean(baselines)
+    emit_json(result)
+
+
+if __name__ == "__main__":
+    main()

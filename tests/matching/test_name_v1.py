@@ -1,0 +1,64 @@
+"""name-v1 against the reviewer-readable case table, plus scorer properties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from proscribe.matching.name_v1 import name_forms, soft_cap, token_similarity
+from proscribe.model import Entity, EntityKind, FuzzyDate, Identifier, IdentifierType, Name
+from proscribe.screening import Screener, ScreeningQuery
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "name_v1.yaml").read_text())
+
+
+def _entity(spec: dict[str, Any]) -> Entity:
+    names = [Name(n) for n in spec["names"]]
+    ids = []
+    for text in spec.get("ids", []):
+        kind, _, value = text.partition(":")
+        ids.append(Identifier(IdentifierType(kind), value))
+    dates = [FuzzyDate(spec["dob"])] if spec.get("dob") else []
+    return Entity("case", spec["id"], EntityKind(spec["kind"]), names, birth_dates=dates,
+                  nationalities=spec.get("countries", []), identifiers=ids)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_case_table(case: dict[str, Any]) -> None:
+    # Each case gets an index of its own candidate among all the others' candidates.
+    others = [_entity(c["candidate"]) for c in CASES if c["candidate"]["id"] !=
+              case["candidate"]["id"]]
+    screener = Screener.build([*others, _entity(case["candidate"])], [])
+    result = screener.screen(ScreeningQuery(limit=50, **case["query"]))
+    found = {c.entity_id: c for c in result.candidates}
+    cand = found.get(f"case:{case['candidate']['id']}")
+    band = cand.band if cand else "no_match"
+    assert band == case["band"], (case["why"], cand and cand.explanation)
+
+
+def test_scores_keep_order_below_one() -> None:
+    e1 = Entity("t", "1", EntityKind.PERSON, [Name("Ri Yong Ho")],
+                birth_dates=[FuzzyDate("1956-08-22")], nationalities=["kp"])
+    e2 = Entity("t", "2", EntityKind.PERSON, [Name("Ri Yong Ho")])
+    s = Screener.build([e1, e2], [])
+    r = s.screen(ScreeningQuery(name="Ri Yong Ho", dob="1956-08-22", country="kp"))
+    assert [c.entity_id for c in r.candidates] == ["t:1", "t:2"]
+    assert 1.0 > r.candidates[0].score > r.candidates[1].score
+    assert soft_cap(1.2) < 1.0 and soft_cap(1.1) < soft_cap(1.2)
+
+
+def test_token_similarity_rules() -> None:
+    assert token_similarity("11420", "11421") == 0.0
+    assert token_similarity("ri", "lee") >= 0.9
+    assert token_similarity("mohammed", "muhammad") >= 0.85
+    assert token_similarity("chol", "chun") < 0.5
+    assert token_similarity("agrosoyuz", "aquariusii") < 0.6
+
+
+def test_name_forms_split_legal_forms() -> None:
+    (form,) = name_forms("PAO Sberbank", False)
+    assert form.tokens == ("sberbank",) and form.legal == ("jsc",)
+    assert name_forms("Mr John Smith", True)[0].tokens == ("john", "smith")

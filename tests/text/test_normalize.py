@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from proscribe.text import clean_name, latin_forms, phonetic_key, split_legal_forms
+
+
+def test_examples() -> None:
+    assert clean_name("  O'Brien,  JOHN ") == "obrien john"
+    assert clean_name("11420 CORP.") == "11420 corp"
+    assert split_legal_forms("ООО Агросоюз") == ("агросоюз", ("ooo",))
+    assert split_legal_forms("Samsung Co., Ltd.")[0] == "samsung"
+
+
+def test_transliteration_forms() -> None:
+    assert "kim jong un" in latin_forms("김정은")
+    assert "kim chong un" in latin_forms("김정은")
+    assert "agrosoyuz" in latin_forms("Агросоюз")
+    assert "mao zedong" in latin_forms("毛泽东")
+    assert "mao tsetung" in latin_forms("毛泽东")
+    assert phonetic_key("mohammed") == phonetic_key("muhammad") == phonetic_key("mohamed")
+
+
+@given(st.text())
+def test_clean_name_total_and_idempotent(text: str) -> None:
+    once = clean_name(text)
+    assert clean_name(once) == once
+
+
+@given(st.text())
+def test_latin_forms_never_raise(text: str) -> None:
+    forms = latin_forms(text)
+    assert forms
+    for form in forms:
+        assert clean_name(form) == form
+    split_legal_forms(text)
