@@ -188,6 +188,38 @@ def _result(result: Any) -> dict[str, Any]:
     return data
 
 
+def _check(activity: CheckRequest, screener: Any) -> Any:
+    """`proscribe.check()` with the parties screened on the served index (not the global one).
+
+    `check()` screens through the process-wide default screener; until it takes a screener
+    argument this does the same wiring with the index this request was given.
+    """
+    import inspect
+
+    from proscribe.check import check
+    from proscribe.rules import PartyHit, evaluate, load_regime
+
+    if "screener" in inspect.signature(check).parameters:
+        return check(activity, screener=screener)
+    versions: list[dict[str, Any]] = []
+    hits: dict[str, list[Any]] = {}
+    for party in activity.parties:
+        query = ScreeningQuery.model_validate({
+            "name": party.name, "type": party.type, "country": party.country,
+            "identifiers": [f"{i.type}:{i.value}" for i in party.identifiers]})
+        result = screener.screen(query)
+        for lv in result.list_versions:
+            dumped = lv.model_dump(mode="json")
+            if dumped not in versions:
+                versions.append(dumped)
+        hits[party.name] = [
+            PartyHit(party.name, c.entity_id, c.name, c.entity_id.split(":")[0])
+            for c in result.candidates if c.band == "match"]
+    return evaluate(activity, load_regime("dprk"),
+                    party_screener=(lambda p: hits.get(p.name, [])) if hits else None,
+                    list_versions=versions)
+
+
 def create_app(settings: Settings | None = None, config: ApiConfig | None = None) -> FastAPI:
     """One app over the store in `settings` (default: the environment's)."""
     settings = settings or get_settings()
@@ -330,10 +362,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     async def check_activity(request: Request, body: CheckRequest,
                              key: ApiKey = check_key) -> JSONResponse:
         """Check an activity against the regime rules; parties are screened too."""
-        from proscribe.check import check
-
         served = await _served(request, None)
-        result = await run_in_threadpool(lambda: check(body, party_screener=served.screener))
+        result = await run_in_threadpool(_check, body, served.screener)
         out = (result.model_dump(mode="json") if hasattr(result, "model_dump")
                else jsonable_encoder(result))
         req = body.model_dump(mode="json", exclude_none=True)
