@@ -1,0 +1,52 @@
+"""The index never misses a candidate that the slow reference scorer puts in the match band."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proscribe.model import Entity, EntityKind, Name
+from proscribe.screening import Screener, ScreeningQuery
+
+GIVEN = ["kim", "jong", "un", "ri", "yong", "ho", "mohammed", "ali", "hassan", "abdul",
+         "rahman", "olga", "petrova", "ivan", "sergei", "chol", "chun", "pak", "anna"]
+ORGS = ["bank", "trading", "argument", "agrosoyuz", "melli", "shipping", "ocean", "star"]
+
+
+def _typo(word: str, k: int) -> str:
+    if len(word) < 4:
+        return word
+    i = k % len(word)
+    return word[:i] + word[i + 1:]
+
+
+names = st.lists(st.sampled_from(GIVEN), min_size=1, max_size=3)
+orgs = st.lists(st.sampled_from(ORGS), min_size=1, max_size=3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(names, min_size=5, max_size=40), st.lists(orgs, min_size=1, max_size=20),
+       names, st.integers(0, 10), st.booleans())
+def test_index_finds_every_reference_match(people: list[list[str]], companies: list[list[str]],
+                                           query: list[str], k: int, typo: bool) -> None:
+    entities = [Entity("p", str(i), EntityKind.PERSON, [Name(" ".join(n))])
+                for i, n in enumerate(people)]
+    entities += [Entity("o", str(i), EntityKind.ORGANIZATION, [Name(" ".join(n))])
+                 for i, n in enumerate(companies)]
+    screener = Screener.build(entities, [])
+    words = [(_typo(w, k) if typo and j == 0 else w) for j, w in enumerate(query)]
+    q = ScreeningQuery(name=" ".join(words), limit=500)
+    reference = {e.id for e in screener.entities
+                 if screener.band(screener.compare(q, e).score) == "match"}
+    found = {c.entity_id for c in screener.screen(q).candidates}
+    assert reference <= found
+
+
+def test_identifier_only_query() -> None:
+    from proscribe.model import Identifier, IdentifierType
+
+    e = Entity("o", "1", EntityKind.VESSEL, [Name("CHON MA SAN")],
+               identifiers=[Identifier(IdentifierType.IMO, "IMO 8660313")])
+    s = Screener.build([e], [])
+    r = s.screen(ScreeningQuery(identifiers=["imo:8660313"]))
+    assert r.candidates[0].entity_id == "o:1" and r.band == "match"

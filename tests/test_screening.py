@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import proscribe
+from proscribe.errors import IndexNotReadyError, QueryError
+from proscribe.model import Entity, EntityKind, FuzzyDate, ListVersion, Name
+from proscribe.screening import (
+    Screener,
+    ScreeningQuery,
+    get_default_screener,
+    screen,
+    set_default_screener,
+)
+
+
+@pytest.fixture()
+def screener() -> Screener:
+    ents = [
+        Entity("un", "KPi.033", EntityKind.PERSON, [Name("KIM JONG UN")],
+               birth_dates=[FuzzyDate("1984-01-08")], nationalities=["kp"]),
+        Entity("ofac_sdn", "1", EntityKind.ORGANIZATION, [Name("AGROSOYUZ OOO")]),
+    ]
+    versions = [ListVersion("un", "2026-02-27-x", None, "", "1")]
+    return Screener.build(ents, versions)
+
+
+def test_screen_result_shape(screener: Screener) -> None:
+    r = screener.screen(ScreeningQuery(name="Kim Chong-un", type="person", dob="1984-01-08",
+                                       country="North Korea"))
+    top = r.candidates[0]
+    assert top.entity_id == "un:KPi.033" and top.band == "match" and r.band == "match"
+    assert {x.feature for x in top.explanation} >= {"name_similarity", "dob_match"}
+    assert top.alignment and r.algorithm.id == "name-v1"
+    assert r.list_versions[0].source == "un"
+    assert [c.score for c in r.candidates] == sorted((c.score for c in r.candidates),
+                                                     reverse=True)
+
+
+@pytest.mark.parametrize("kw,field", [({"name": ""}, "name"), ({"name": "x", "dob": "1984-13"},
+                                      "dob"), ({"name": "x", "dob": "84"}, "dob"),
+                                      ({"name": "x", "identifiers": ["nope:1"]}, "identifiers")])
+def test_invalid_queries_name_the_field(screener: Screener, kw: dict[str, object],
+                                        field: str) -> None:
+    with pytest.raises(QueryError) as err:
+        screener.screen(ScreeningQuery(**kw))  # type: ignore[arg-type]
+    assert err.value.fields["field"] == field
+
+
+def test_save_and_mmap_load(screener: Screener, tmp_path: Path) -> None:
+    screener.save(tmp_path / "idx")
+    loaded = Screener.load(tmp_path / "idx", mmap=True)
+    a = screener.screen("Агросоюз")
+    b = loaded.screen("Агросоюз")
+    assert [(c.entity_id, c.score) for c in a.candidates] == \
+        [(c.entity_id, c.score) for c in b.candidates]
+    assert loaded.entity("ofac_sdn:1") is not None and loaded.versions[0].source == "un"
+    with pytest.raises(IndexNotReadyError):
+        Screener.load(tmp_path / "missing")
+
+
+def test_default_screener_hook(screener: Screener) -> None:
+    set_default_screener(screener)
+    try:
+        assert get_default_screener() is screener
+        r = proscribe.screen("Kim Jong Un", type="person")
+        assert r.candidates[0].entity_id == "un:KPi.033"
+        assert screen(ScreeningQuery(name="Agrosoyuz")).candidates
+        assert screener.screen_many(["Kim Jong Un", "Agrosoyuz"])[1].candidates
+    finally:
+        set_default_screener(None)
+
+
+def test_cli_screen_json(screener: Screener) -> None:
+    from typer.testing import CliRunner
+
+    from proscribe.cli import app
+
+    set_default_screener(screener)
+    try:
+        runner = CliRunner()
+        res = runner.invoke(app, ["screen", "Kim Chong-un", "--type", "person", "--dob",
+                                  "1984-01-08", "--country", "kp", "--json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.output)
+        assert data["candidates"][0]["entity_id"] == "un:KPi.033"
+        res = runner.invoke(app, ["screen", "Агросоюз", "--type", "organization"])
+        assert res.exit_code == 0 and "AGROSOYUZ" in res.output
+    finally:
+        set_default_screener(None)
