@@ -1,0 +1,195 @@
+"""The audit chain: intact, edited, deleted, reordered, inserted, concurrent writers."""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from proscribe.store.audit import AuditEntry, AuditLog, audit_log, verify_export
+
+
+def _fill(log: AuditLog, n: int = 5) -> None:
+    for i in range(n):
+        log.append(AuditEntry("screen", {"name": f"q{i}"}, {"candidates": [i]}, key_id="k1",
+                              list_versions=[{"source": "un", "version": "v1"}],
+                              algorithm={"id": "name-v1", "version": "1"}))
+
+
+@pytest.fixture
+def log(db_url: str) -> AuditLog:
+    log = AuditLog.open(db_url)
+    _fill(log)
+    return log
+
+
+def test_intact_chain_verifies(log: AuditLog) -> None:
+    report = log.verify()
+    assert report.ok and report.records == 5 and not report.problems
+    assert log.head() == (5, report.head)
+    assert log.verify(expect_head=report.head).ok
+    assert not log.verify(expect_head="0" * 64).ok
+    records = list(log.records())
+    assert [r.seq for r in records] == [1, 2, 3, 4, 5]
+    assert records[1].prev_hash == records[0].hash
+
+
+def test_batch_append_keeps_order(log: AuditLog) -> None:
+    recs = log.append_many([AuditEntry("screen", {"i": i}, {}) for i in range(3)])
+    assert [r.seq for r in recs] == [6, 7, 8]
+    assert log.verify().ok
+
+
+def _update(log: AuditLog, seq: int, **values: object) -> None:
+    with log.engine.begin() as conn:
+        conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(**values))
+
+
+def test_edited_record_is_detected(log: AuditLog) -> None:
+    rec = next(r for r in log.records() if r.seq == 3)
+    record = dict(rec.record)
+    record["result"] = {"candidates": []}  # someone hides a hit
+    from proscribe.store.audit import canonical_json
+
+    _update(log, 3, record=canonical_json(record))
+    report = log.verify()
+    assert not report.ok
+    assert any(p.startswith("seq 3: hash does not match") for p in report.problems)
+
+
+def test_edited_column_is_detected(log: AuditLog) -> None:
+    _update(log, 2, key_id="someone-else")
+    report = log.verify()
+    assert not report.ok and any("key_id" in p for p in report.problems)
+
+
+def test_edited_record_with_recomputed_hash_is_detected(log: AuditLog) -> None:
+    """Re-hashing the edited record still breaks the link to the next one."""
+    import hashlib
+
+    from proscribe.store.audit import canonical_json
+
+    rec = next(r for r in log.records() if r.seq == 2)
+    record = {**rec.record, "request": {"name": "innocent"}}
+    text = canonical_json(record)
+    _update(log, 2, record=text, hash=hashlib.sha256(text.encode()).hexdigest())
+    report = log.verify()
+    assert not report.ok
+    assert any(p.startswith("seq 3: prev_hash") for p in report.problems)
+
+
+def test_deleted_record_is_detected(log: AuditLog) -> None:
+    with log.engine.begin() as conn:
+        conn.execute(audit_log.delete().where(audit_log.c.seq == 3))
+    report = log.verify()
+    assert not report.ok
+    assert any("seq 4" in p and "deleted" in p for p in report.problems)
+
+
+def test_deleted_tail_is_detected(log: AuditLog) -> None:
+    with log.engine.begin() as conn:
+        conn.execute(audit_log.delete().where(audit_log.c.seq == 5))
+    report = log.verify()
+    assert not report.ok
+    assert any("head" in p for p in report.problems)
+
+
+def test_reordered_records_are_detected(log: AuditLog) -> None:
+    """Swap the places of records 2 and 4 (each keeps its content and hash)."""
+    with log.engine.begin() as conn:
+        for old, new in ((2, 1000), (4, 2), (1000, 4)):
+            conn.execute(audit_log.update().where(audit_log.c.seq == old).values(seq=new))
+    report = log.verify()
+    assert not report.ok
+    assert any(p.startswith("seq 2:") for p in report.problems)
+    assert any(p.startswith("seq 4:") for p in report.problems)
+
+
+def test_renumbered_records_are_detected(log: AuditLog) -> None:
+    """Moving a record to another seq number is a reorder too."""
+    with log.engine.begin() as conn:
+        conn.execute(audit_log.update().where(audit_log.c.seq == 5).values(seq=50))
+    report = log.verify()
+    assert not report.ok
+    assert any("seq 50" in p for p in report.problems)
+
+
+def test_inserted_record_is_detected(log: AuditLog) -> None:
+    with log.engine.begin() as conn:
+        conn.execute(audit_log.update().where(audit_log.c.seq == 5).values(seq=6))
+        conn.execute(audit_log.update().where(audit_log.c.seq == 4).values(seq=5))
+        conn.execute(audit_log.insert().values(
+            seq=4, at="2026-01-01T00:00:00+00:00", key_id="x", endpoint="screen",
+            record="{}", prev_hash="f" * 64, hash="e" * 64))
+    assert not log.verify().ok
+
+
+def test_export_and_verify_file(log: AuditLog) -> None:
+    buf = io.StringIO()
+    assert log.export(buf) == 5
+    lines = buf.getvalue().splitlines()
+    assert verify_export(lines).ok
+    obj = json.loads(lines[2])
+    obj["request"] = {"name": "edited"}
+    tampered = lines[:2] + [json.dumps(obj)] + lines[3:]
+    assert not verify_export(tampered).ok
+    assert not verify_export(lines[:2] + lines[3:]).ok  # deleted
+    assert not verify_export([lines[1], lines[0]] + lines[2:]).ok  # reordered
+
+
+def _writer(url: str, n: int) -> None:
+    log = AuditLog.open(url)
+    for i in range(n):
+        log.append(AuditEntry("screen", {"i": i}, {"ok": True}))
+
+
+def test_concurrent_processes_keep_the_chain_linear(db_url: str) -> None:
+    """Writers in other processes only share the database's guard, not our lock."""
+    AuditLog.open(db_url)  # migrate once
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(db_url, 15)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    _writer(db_url, 15)
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    log = AuditLog.open(db_url)
+    report = log.verify()
+    assert report.ok, report.problems
+    assert report.records == 60
+
+
+def test_unique_prev_hash_refuses_a_fork(log: AuditLog) -> None:
+    last = list(log.records())[-1]
+    with pytest.raises(sa.exc.IntegrityError), log.engine.begin() as conn:
+        conn.execute(audit_log.insert().values(
+            seq=99, at="x", key_id=None, endpoint="screen", record="{}",
+            prev_hash=last.prev_hash, hash="a" * 64))
+
+
+def test_audit_cli(db_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from proscribe.cli import app
+
+    log = AuditLog.open(db_url)
+    _fill(log, 3)
+    runner = CliRunner()
+    r = runner.invoke(app, ["audit", "verify"])
+    assert r.exit_code == 0, r.output
+    assert "3 records" in r.output
+    out = tmp_path / "audit.jsonl"
+    r = runner.invoke(app, ["audit", "export", "--out", str(out)])
+    assert r.exit_code == 0
+    assert len(out.read_text().splitlines()) == 3
+    r = runner.invoke(app, ["audit", "verify", "--file", str(out), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["ok"] is True
+    _update(log, 2, key_id="mallory")
+    r = runner.invoke(app, ["audit", "verify", "--json"])
+    assert r.exit_code == 1
+    assert json.loads(r.stdout)["problems"]
