@@ -1,0 +1,122 @@
+"""Screening speed over all lists, side by side with rapidfuzz brute-force scans.
+
+    python bench/speed.py [--queries N]
+
+Single-query latency (p50 / p99) of `Screener.screen` on one core, batch queries per
+second (`screen_many`), index build time, save/load time and memory. Baselines in the same
+run: rapidfuzz brute-force scans with Jaro-Winkler and token_sort_ratio over every list name.
+Prints a table and a final JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH_DATA, emit_json, load_lists, print_table, read_csv  # noqa: E402
+
+from proscribe.screening import Screener, ScreeningQuery  # noqa: E402
+from proscribe.text import clean_name  # noqa: E402
+
+
+def _pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--baseline-queries", type=int, default=200)
+    args = parser.parse_args()
+    try:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    except (AttributeError, OSError):
+        pass
+    import psutil
+
+    proc = psutil.Process()
+    entities, versions = load_lists()
+    rss0 = proc.memory_info().rss
+    t = time.perf_counter()
+    screener = Screener.build(entities, versions)
+    build_s = time.perf_counter() - t
+    rss_built = proc.memory_info().rss
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        screener.save(Path(tmp) / "idx")
+        save_s = time.perf_counter() - t
+        t = time.perf_counter()
+        Screener.load(Path(tmp) / "idx", mmap=True)
+        load_s = time.perf_counter() - t
+    rng = random.Random(11)
+    rows = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_treated.csv")
+    rows += rng.sample(read_csv(BENCH_DATA / "opensanctions_yente" / "negatives_global.csv"),
+                       args.queries)
+    rng.shuffle(rows)
+    rows = rows[: args.queries]
+    queries = [ScreeningQuery(name=r["full_name"], type="person") for r in rows]
+    for q in queries[:50]:
+        screener.screen(q)
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        screener.screen(q)
+        lat.append((time.perf_counter() - t) * 1000)
+    core = []
+    for q in queries:
+        t = time.perf_counter()
+        screener.score_all(q)
+        core.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    screener.screen_many(queries)
+    qps = len(queries) / (time.perf_counter() - t)
+    # Baselines: brute-force scan over every list name.
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler
+
+    names = [clean_name(n.value) for e in screener.entities for n in e.names]
+    base = {}
+    for label, scorer in (("jaro-winkler scan", JaroWinkler.normalized_similarity),
+                          ("token_sort scan", fuzz.token_sort_ratio)):
+        bl = []
+        for q in queries[: args.baseline_queries]:
+            qn = clean_name(q.name)
+            t = time.perf_counter()
+            process.extract(qn, names, scorer=scorer, limit=10)
+            bl.append((time.perf_counter() - t) * 1000)
+        base[label] = bl
+    table = [
+        ["name-v1 screen()", len(lat), _pct(lat, 0.5), _pct(lat, 0.99), qps],
+        ["name-v1 core (no models)", len(core), _pct(core, 0.5), _pct(core, 0.99), ""],
+    ]
+    for label, bl in base.items():
+        table.append([label, len(bl), _pct(bl, 0.5), _pct(bl, 0.99), 1000 / (sum(bl) / len(bl))])
+    print_table(f"Screening speed, {len(screener.entities)} entities, {len(names)} names",
+                ["algorithm", "queries", "p50 ms", "p99 ms", "queries/s"], table)
+    print_table("Index", ["build s", "save s", "mmap load s", "RSS after build MiB",
+                          "index delta MiB"],
+                [[build_s, save_s, load_s, rss_built / 2**20, (rss_built - rss0) / 2**20]])
+    p50 = _pct(lat, 0.5)
+    emit_json({
+        "bench": "speed", "entities": len(screener.entities), "names": len(names),
+        "p50_ms": round(p50, 4), "p99_ms": round(_pct(lat, 0.99), 4),
+        "core_p50_ms": round(_pct(core, 0.5), 4), "core_p99_ms": round(_pct(core, 0.99), 4),
+        "batch_qps": round(qps, 1), "build_s": round(build_s, 2), "save_s": round(save_s, 2),
+        "load_s": round(load_s, 2), "rss_mib": round(rss_built / 2**20, 1),
+        "index_mib": round((rss_built - rss0) / 2**20, 1),
+        "baselines": {k: {"p50_ms": round(_pct(v, 0.5), 4), "p99_ms": round(_pct(v, 0.99), 4),
+                          "speedup_p50": round(_pct(v, 0.5) / p50, 2)}
+                      for k, v in base.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()
