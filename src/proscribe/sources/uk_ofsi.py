@@ -20,10 +20,9 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from proscribe.model import (
     Place,
 )
 from proscribe.sources.base import ListFileSet, ParsedList, clean, decode_text, refuse_if_problems
+from proscribe.sources.xlsx import iter_sheet_rows, sheet_names
 from proscribe.text.countries import country_code
 
 SOURCE = "uk_ofsi"
@@ -236,21 +236,6 @@ def _prop(entity: Entity, key: str, value: str | None) -> None:
         _append(entity.properties.setdefault(key, []), value)
 
 
-def _cell_text(value: object) -> str | None:
-    """An XLSX cell as the text the CSV form would hold."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 # ---------------------------------------------------------------- reading rows
 
 
@@ -280,44 +265,13 @@ def _csv_rows(data: bytes, file: str) -> Iterator[tuple[str, Row]]:
 
 
 def _xlsx_rows(data: bytes, file: str) -> Iterator[tuple[str, Row]]:
-    import openpyxl  # imported here: only XLSX files need it
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except zipfile.BadZipFile as exc:
-        raise ParseError(
-            "not a readable XLSX file (bad or truncated zip)",
-            source=SOURCE,
-            file=file,
-            found=str(exc),
-        ) from exc
-    except Exception as exc:  # openpyxl raises KeyError, ValueError, XML errors...
-        raise ParseError(
-            "not a readable XLSX workbook",
-            source=SOURCE,
-            file=file,
-            found=f"{type(exc).__name__}: {exc}",
-        ) from exc
-    try:
-        sheet_name = "Data" if "Data" in book.sheetnames else book.sheetnames[0]
-        sheet = book[sheet_name]
-        number = 0
-        try:
-            for values in sheet.iter_rows(values_only=True):
-                number += 1
-                yield f"sheet {sheet_name}, row {number}", [_cell_text(v) for v in values]
-        except ParseError:
-            raise
-        except Exception as exc:  # a corrupt member surfaces while streaming (zlib, XML)
-            raise ParseError(
-                "corrupt XLSX worksheet",
-                source=SOURCE,
-                file=file,
-                location=f"sheet {sheet_name}, after row {number}",
-                found=f"{type(exc).__name__}: {exc}",
-            ) from exc
-    finally:
-        book.close()
+    names = sheet_names(data, source=SOURCE, file=file)
+    sheet = "Data" if "Data" in names else names[0]
+    # dates as the CSV form writes them (the real files store them as text anyway)
+    for number, values in iter_sheet_rows(
+        data, source=SOURCE, file=file, sheet=sheet, date_format="%d/%m/%Y"
+    ):
+        yield f"sheet {sheet}, row {number}", values
 
 
 # ---------------------------------------------------------------- merging rows into entities
