@@ -1,0 +1,175 @@
+"""A real uvicorn server on loopback: index swap under load, a refused import, workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+import uvicorn
+
+from proscribe.api import ApiConfig, create_app
+from proscribe.store.keys import KeyStore
+
+if TYPE_CHECKING:
+    from tests.api.conftest import Env
+
+JANG = {"name": "Jang Su Han", "type": "person", "dob": "1969"}
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 on a free port in a thread; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False,
+                                           lifespan="on", timeout_graceful_shutdown=10))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def test_index_swap_under_load(env: Env) -> None:
+    app = create_app(env.settings, ApiConfig(api_index_poll_s=0, api_rate_limit_per_s=0))
+    seen: list[list[tuple[int, str]]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def client(base: str, out: list[tuple[int, str]]) -> None:
+        with httpx.Client(base_url=base, headers=env.h(env.screen), timeout=30) as c:
+            while not stop.is_set():
+                try:
+                    r = c.post("/screen", json=JANG)
+                except httpx.HTTPError as exc:
+                    errors.append(repr(exc))
+                    continue
+                if r.status_code != 200:
+                    errors.append(f"{r.status_code} {r.text[:200]}")
+                    continue
+                data = r.json()
+                assert data["candidates"][0]["entity_id"] == "un:KPi.900"
+                out.append((data["audit_id"], data["list_versions"][0]["version"]))
+
+    with live_server(app) as base:
+        threads = []
+        for _ in range(6):
+            out: list[tuple[int, str]] = []
+            seen.append(out)
+            threads.append(threading.Thread(target=client, args=(base, out)))
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            env.add_version("v2")
+            with httpx.Client(base_url=base, headers=env.h(env.admin), timeout=120) as admin:
+                r = admin.post("/admin/lists/update")
+                assert r.status_code == 200, r.text
+                assert r.json()["status"] == "updated"
+                time.sleep(0.5)
+                # A broken publication is refused; the v2 index keeps serving.
+                env.add_broken()
+                r = admin.post("/admin/lists/update")
+                assert r.status_code == 200, r.text
+                assert r.json()["status"] == "refused"
+                time.sleep(0.3)
+                assert admin.get("/readyz").json()["list_versions"][0]["version"] == "2026-02-10"
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(60)
+    assert not errors, errors[:5]
+    total = sum(len(out) for out in seen)
+    assert total > 50
+    for out in seen:
+        versions = [v for _, v in out]
+        assert versions[0] == "2026-01-10" and versions[-1] == "2026-02-10"
+        # Once a client saw the new index it never sees the old one again.
+        first_new = versions.index("2026-02-10")
+        assert set(versions[first_new:]) == {"2026-02-10"}
+    from proscribe.store.audit import AuditLog
+
+    report = AuditLog.open(env.url).verify()
+    assert report.ok and report.records == total
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_with_workers_shares_one_index(env: Env, tmp_path: Path) -> None:
+    """`proscribe serve --workers 2`: built once, memory-mapped by both, updates reach both."""
+    port = _free_port()
+    environ = {
+        **os.environ,
+        "PROSCRIBE_DATA_DIR": str(env.settings.data_dir),
+        "PROSCRIBE_DATABASE_URL": env.url,
+        "PROSCRIBE_LISTS_DIR": str(env.lists),
+        "PROSCRIBE_API_INDEX_POLL_S": "0.3",
+        "PROSCRIBE_API_RATE_LIMIT_PER_S": "0",
+    }
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log_fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from proscribe.cli import main; main()", "serve",
+             "--port", str(port), "--workers", "2"],
+            env=environ, stdout=log_fh, stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=base, timeout=30) as c:
+                deadline = time.monotonic() + 60
+                while True:
+                    assert proc.poll() is None, log_path.read_text()
+                    try:
+                        if c.get("/readyz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    assert time.monotonic() < deadline, log_path.read_text()
+                    time.sleep(0.2)
+                indexes = [p for p in (env.settings.data_dir / "index").iterdir()
+                           if p.is_dir() and not p.name.startswith(".")]
+                assert len(indexes) == 1  # built once by `serve`, loaded by each worker
+                env.add_version("v2")
+                r = c.post("/admin/lists/update", headers=env.h(env.admin), timeout=120)
+                assert r.status_code == 200 and r.json()["status"] == "updated", r.text
+                time.sleep(1.5)  # the other worker notices within its poll interval
+                versions = set()
+                for _ in range(40):
+                    # A new connection each time, so either worker may answer.
+                    r = c.post("/screen", json=JANG,
+                               headers={**env.h(env.screen), "Connection": "close"})
+                    assert r.status_code == 200, r.text
+                    versions.add(r.json()["list_versions"][0]["version"])
+                assert versions == {"2026-02-10"}
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    lines = [ln for ln in log_path.read_text().splitlines() if ln.startswith("{")]
+    assert lines, log_path.read_text()
+    assert all("level" in json.loads(ln) for ln in lines)
+    assert KeyStore.open(env.url).list()
