@@ -168,8 +168,7 @@ class AuditLog:
                     "algorithm": entry.algorithm,
                     "prev_hash": prev,
                 }
-                text = canonical_json(record)
-                record = json.loads(text)  # exactly what is hashed, JSON types only
+                text = canonical_json(record)  # exactly what is hashed and stored
                 h = hashlib.sha256(text.encode()).hexdigest()
                 rows.append(
                     {"seq": seq, "at": now, "key_id": entry.key_id, "endpoint": entry.endpoint,

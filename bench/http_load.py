@@ -1,0 +1,240 @@
+"""HTTP load on /screen over loopback, with a list update in the middle of the run.
+
+    python bench/http_load.py [--seconds 5] [--workers 1] [--levels 1,8,64]
+
+Starts `proscribe serve` in a subprocess over a fresh store holding the hand-made UN
+fixture (tests/fixtures/store/v1), then drives POST /screen from asyncio keep-alive
+connections (a minimal HTTP/1.1 client, so the load generator costs little of the two
+cores) at each concurrency level. Halfway through the run, POST /admin/lists/update
+imports v2 and swaps the index. Reports requests/s, p50/p99 latency, errors, how many
+answers came from each list version, and the ratio to in-process `Screener.screen()`
+measured in the same run. Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "store"
+QUERIES = [
+    {"name": "Jang Su Han", "type": "person", "dob": "1969"},
+    {"name": "Ocean Maritime Management Company"},
+    {"name": "Kim Yong Chol", "country": "kp"},
+    {"name": "John Smith", "type": "person"},
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection (just enough HTTP for this benchmark)."""
+
+    def __init__(self, port: int, key: str) -> None:
+        self.port = port
+        self.key = key
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {self.key}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        self.writer.write(head + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length = 0
+        close = False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                close = True
+        data = await self.reader.readexactly(length)
+        if close:
+            await self.close()
+        return status, data
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except OSError:
+                pass
+            self.writer = self.reader = None
+
+
+async def _level(port: int, key: str, clients: int, seconds: float,
+                 on_half: Any = None) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    versions: dict[str, int] = {}
+    deadline = time.perf_counter() + seconds
+    bodies = [json.dumps(q).encode() for q in QUERIES]
+
+    async def worker(n: int) -> None:
+        conn = Conn(port, key)
+        i = n
+        try:
+            while time.perf_counter() < deadline:
+                body = bodies[i % len(bodies)]
+                i += 1
+                t0 = time.perf_counter()
+                try:
+                    status, data = await conn.request("POST", "/screen", body)
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+                    errors.append(repr(exc))
+                    await conn.close()
+                    continue
+                latencies.append(time.perf_counter() - t0)
+                if status != 200:
+                    errors.append(f"{status} {data[:200]!r}")
+                    continue
+                lv = json.loads(data)["list_versions"][0]["version"]
+                versions[lv] = versions.get(lv, 0) + 1
+        finally:
+            await conn.close()
+
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(worker(n)) for n in range(clients)]
+    update: dict[str, Any] | None = None
+    if on_half is not None:
+        await asyncio.sleep(seconds / 2)
+        update = await on_half()
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 \
+            if latencies else float("nan")
+
+    return {"clients": clients, "requests": len(latencies), "rps": len(latencies) / elapsed,
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+            "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+            "errors": len(errors), "error_samples": errors[:3], "versions": versions,
+            "update": update}
+
+
+def _in_process(data_dir: Path, seconds: float) -> float:
+    from proscribe.screening import ScreeningQuery
+    from proscribe.settings import override_settings
+    from proscribe.store import load_screener
+
+    with override_settings(data_dir=data_dir, database_url=None):
+        screener = load_screener()
+        queries = [ScreeningQuery(**q) for q in QUERIES]  # type: ignore[arg-type]
+        n, deadline = 0, time.perf_counter() + seconds
+        started = time.perf_counter()
+        while time.perf_counter() < deadline:
+            screener.screen(queries[n % len(queries)])
+            n += 1
+        return n / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="per concurrency level")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--levels", default="1,8,64", help="concurrent clients per level")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+
+    tmp = Path(tempfile.mkdtemp(prefix="proscribe-bench-"))
+    lists = tmp / "lists"
+    shutil.copytree(FIXTURES / "v1", lists)
+    env = {**os.environ, "PROSCRIBE_DATA_DIR": str(tmp / "data"),
+           "PROSCRIBE_LISTS_DIR": str(lists), "PROSCRIBE_API_RATE_LIMIT_PER_S": "0",
+           "PROSCRIBE_API_INDEX_POLL_S": "1"}
+    env.pop("PROSCRIBE_DATABASE_URL", None)
+    cli = [sys.executable, "-c", "from proscribe.cli import main; main()"]
+    subprocess.run([*cli, "lists", "import", "--json"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    key = json.loads(subprocess.run([*cli, "keys", "create", "--scope", "admin", "--json"],
+                                    env=env, check=True, capture_output=True,
+                                    text=True).stdout)["key"]
+    port = _free_port()
+    log = open(tmp / "serve.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers",
+                               str(args.workers), "--log-level", "warning"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    raise SystemExit((tmp / "serve.log").read_text()) from None
+                time.sleep(0.2)
+
+        async def update() -> dict[str, Any]:
+            shutil.copytree(FIXTURES / "v2", lists, dirs_exist_ok=True)
+            conn = Conn(port, key)
+            t0 = time.perf_counter()
+            status, data = await conn.request("POST", "/admin/lists/update", b"{}")
+            await conn.close()
+            report = json.loads(data)
+            return {"status": status, "result": report.get("status"),
+                    "seconds": round(time.perf_counter() - t0, 3)}
+
+        async def run_all() -> list[dict[str, Any]]:
+            out = []
+            middle = levels[len(levels) // 2]
+            for clients in levels:
+                out.append(await _level(port, key, clients, args.seconds,
+                                        update if clients == middle else None))
+            return out
+
+        results = asyncio.run(run_all())
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    baseline = _in_process(tmp / "data", min(args.seconds, 3.0))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"{'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'errors':>6} {'vs in-process':>13}  versions / update")
+    for r in results:
+        upd = f"  update: {r['update']}" if r["update"] else ""
+        print(f"{r['clients']:>7} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_ms']:>7.2f} "
+              f"{r['p99_ms']:>7.2f} {r['errors']:>6} {r['rps'] / baseline:>13.3f}  "
+              f"{r['versions']}{upd}")
+    print(f"in-process Screener.screen(): {baseline:.0f} queries/s")
+    print(json.dumps({
+        "bench": "http_load", "workers": args.workers, "seconds": args.seconds,
+        "in_process_qps": round(baseline, 1),
+        "levels": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
+                    if k != "error_samples"} for r in results],
+        "errors": sum(r["errors"] for r in results),
+    }))
+
+
+if __name__ == "__main__":
+    main()
