@@ -200,7 +200,7 @@ def _check(activity: CheckRequest, screener: Any) -> Any:
     from proscribe.rules import PartyHit, evaluate, load_regime
 
     if "screener" in inspect.signature(check).parameters:
-        return check(activity, screener=screener)
+        return check(activity, screener=screener)  # type: ignore[call-arg]
     versions: list[dict[str, Any]] = []
     hits: dict[str, list[Any]] = {}
     for party in activity.parties:
@@ -335,7 +335,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         thr = threshold if threshold is not None else service.settings.match_threshold
 
         def run() -> tuple[dict[str, Any], list[Any]]:
-            responses, all_results = {}, []
+            responses: dict[str, Any] = {}
+            all_results: list[dict[str, Any]] = []
             for name, example in body.queries.items():
                 resp, results = match_example(
                     served.screener, example, limit=limit, threshold=thr,
@@ -433,7 +434,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     ) -> JSONResponse:
         """Import new list versions, rebuild the index and swap it in; requests in flight
         finish on the old one, and a refused file leaves the old one serving."""
-        body = body or UpdateRequest()
+        body = body or UpdateRequest.model_validate({})
         report = await run_in_threadpool(service.index.update, body.download, body.sources)
         log.info("admin update", extra={"key_id": key.key_id, "status": report["status"]})
         return JSONResponse({**_store_provenance(), **report})

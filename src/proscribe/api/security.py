@@ -99,7 +99,7 @@ def require(scope: str | None) -> Callable[..., Awaitable[ApiKey]]:
             raise ApiError(401, "Unauthorized",
                            "an API key is required: Authorization: Bearer <key> "
                            "or X-API-Key: <key>", {"WWW-Authenticate": "Bearer"})
-        key = await service.authenticate(token)
+        key: ApiKey | None = await service.authenticate(token)
         if key is None:
             raise ApiError(401, "Unauthorized", "API key unknown or revoked",
                            {"WWW-Authenticate": "Bearer"})
