@@ -13,6 +13,7 @@ from proscribe.cli import screen as _screen  # noqa: F401,E402
 from proscribe.cli import check as _check  # noqa: F401,E402
 from proscribe.cli import serve as _serve  # noqa: F401,E402
 from proscribe.cli import batch as _batch  # noqa: F401,E402
+from proscribe.cli import scan as _scan  # noqa: F401,E402
 
 
 def main() -> None:

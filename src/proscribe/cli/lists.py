@@ -63,13 +63,19 @@ def lists_import(
         console=err,
         transient=True,
         disable=as_json,
+        auto_refresh=False,  # no refresh thread: lets the importer fork parse workers
     ) as progress:
         task = progress.add_task("importing", total=None, current="")
+
+        def show(fs: Any) -> None:
+            progress.update(task, current=f"{fs.source} {fs.folder_date}")
+            progress.refresh()
+
         outcomes = import_folder(
             store,
             folder,
             max_bytes=settings.max_list_file_mb * 1024 * 1024,
-            progress=lambda fs: progress.update(task, current=f"{fs.source} {fs.folder_date}"),
+            progress=show,
         )
     report = []
     for out in outcomes:

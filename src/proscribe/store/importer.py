@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,15 @@ class ImportOutcome:
     files: ListFileSet
     result: ImportResult | None = None
     error: SourceError | None = None
+
+
+def _forget_parent_connections() -> None:
+    """In a forked worker: drop the parent's pooled connections without closing them
+    (closing would end the parent's PostgreSQL sessions), as SQLAlchemy advises."""
+    from proscribe.store.store import _ENGINES
+
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
 
 
 def _parse(files: ListFileSet) -> tuple[str, ParsedList | SourceError]:
@@ -60,14 +70,19 @@ def import_folder(
         else:
             todo.append((files, sha))
     n = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
-    if n <= 1:
+    # Fork only from a single-threaded process (forking with live threads can deadlock);
+    # fork, unlike spawn, also works for callers whose __main__ cannot be re-imported.
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if n <= 1 or not can_fork:
         for files, sha in todo:
             if progress:
                 progress(files)
             outcomes.append(_store(store, files, sha, _parse(files)))
     else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=_forget_parent_connections
+        ) as pool:
             pending = [(files, sha, pool.submit(_parse, files)) for files, sha in todo]
             for files, sha, future in pending:
                 if progress:
