@@ -19,7 +19,7 @@ _LAZY = {
     "ScreeningQuery": "proscribe.screening",
     "ScreeningResult": "proscribe.screening",
     "Screener": "proscribe.screening",
-    "check": "proscribe.check",
+    "check": "proscribe.checking",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -6,9 +6,7 @@ parties were not screened instead of failing.
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from proscribe.errors import IndexNotReadyError
 from proscribe.rules import (
@@ -23,8 +21,13 @@ from proscribe.rules import (
     parse_activity,
 )
 
+if TYPE_CHECKING:
+    from proscribe.screening import Screener
 
-def _real_screener(party: Party, versions: list[dict[str, Any]]) -> list[PartyHit]:
+
+def _real_screener(
+    party: Party, versions: list[dict[str, Any]], engine: Screener | None
+) -> list[PartyHit]:
     from proscribe.screening import ScreeningQuery, screen
 
     query = ScreeningQuery.model_validate(
@@ -35,7 +38,7 @@ def _real_screener(party: Party, versions: list[dict[str, Any]]) -> list[PartyHi
             "identifiers": [f"{i.type}:{i.value}" for i in party.identifiers],
         }
     )
-    result = screen(query)
+    result = engine.screen(query) if engine is not None else screen(query)
     for lv in getattr(result, "list_versions", []):
         dumped = lv.model_dump(mode="json") if hasattr(lv, "model_dump") else {"version": str(lv)}
         if dumped not in versions:
@@ -55,24 +58,29 @@ def check(
     rules: RuleSet | None = None,
     ledger: CapLedger | None = None,
     screen_parties: bool = True,
+    screener: Screener | None = None,
 ) -> CheckResult:
-    """Check an activity against a regime's measures in force on its date."""
+    """Check an activity against a regime's measures in force on its date.
+
+    Parties are screened with `screener` when given (the API passes the index a request
+    was served with), else with the process-wide default screener.
+    """
     act = parse_activity(activity)
     ruleset = rules or load_regime(regime)
     note: str | None = None
     versions: list[dict[str, Any]] = []
-    screener = None
+    party_screener = None
     if screen_parties and act.parties:
         try:
             import proscribe.screening  # noqa: F401
 
             # screen here, so the evaluator itself stays pure and never touches an index
-            hits = {p.name: _real_screener(p, versions) for p in act.parties}
+            hits = {p.name: _real_screener(p, versions, screener) for p in act.parties}
 
             def screener_fn(party: Party) -> list[PartyHit]:
                 return hits.get(party.name, [])
 
-            screener = screener_fn
+            party_screener = screener_fn
         except IndexNotReadyError as exc:
             note = f"parties were not screened: {exc.message}"
         except ImportError:
@@ -80,7 +88,7 @@ def check(
     return evaluate(
         act,
         ruleset,
-        party_screener=screener,
+        party_screener=party_screener,
         cap_usage=ledger.usage if ledger is not None else None,
         screening_note=note,
         list_versions=versions,
@@ -88,13 +96,3 @@ def check(
 
 
 __all__ = ["check"]
-
-
-class _CallableModule(types.ModuleType):
-    """`proscribe.check(activity)` works even after `import proscribe.check` bound the module."""
-
-    def __call__(self, activity: Activity | dict[str, Any], **kwargs: Any) -> CheckResult:
-        return check(activity, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

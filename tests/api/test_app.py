@@ -145,7 +145,7 @@ def test_match_is_yente_shaped(client: TestClient, env: Env) -> None:
 
 
 def test_check(client: TestClient, env: Env) -> None:
-    pytest.importorskip("proscribe.check")
+    pytest.importorskip("proscribe.checking")
     activity = {"date": "2026-02-01", "kind": "financial_service", "jurisdiction": "un",
                 "parties": [{"name": "Ocean Maritime Management Company", "role": "beneficiary",
                              "country": "kp"}]}

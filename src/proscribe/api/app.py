@@ -189,41 +189,16 @@ def _result(result: Any) -> dict[str, Any]:
 
 
 def _check(activity: CheckRequest, screener: Any) -> Any:
-    """`proscribe.check()` with the parties screened on the served index (not the global one).
+    """`proscribe.check()` with the parties screened on the served index (not the global one)."""
+    from proscribe.checking import check
 
-    `check()` screens through the process-wide default screener; until it takes a screener
-    argument this does the same wiring with the index this request was given.
-    """
-    import inspect
-
-    from proscribe.check import check
-    from proscribe.rules import PartyHit, evaluate, load_regime
-
-    if "screener" in inspect.signature(check).parameters:
-        return check(activity, screener=screener)  # type: ignore[call-arg]
-    versions: list[dict[str, Any]] = []
-    hits: dict[str, list[Any]] = {}
-    for party in activity.parties:
-        query = ScreeningQuery.model_validate({
-            "name": party.name, "type": party.type, "country": party.country,
-            "identifiers": [f"{i.type}:{i.value}" for i in party.identifiers]})
-        result = screener.screen(query)
-        for lv in result.list_versions:
-            dumped = lv.model_dump(mode="json")
-            if dumped not in versions:
-                versions.append(dumped)
-        hits[party.name] = [
-            PartyHit(party.name, c.entity_id, c.name, c.entity_id.split(":")[0])
-            for c in result.candidates if c.band == "match"]
-    return evaluate(activity, load_regime("dprk"),
-                    party_screener=(lambda p: hits.get(p.name, [])) if hits else None,
-                    list_versions=versions)
+    return check(activity, screener=screener)
 
 
 def create_app(settings: Settings | None = None, config: ApiConfig | None = None) -> FastAPI:
     """One app over the store in `settings` (default: the environment's)."""
     settings = settings or get_settings()
-    config = config or ApiConfig()
+    config = config or settings
     service = ApiService(settings, config)
 
     @asynccontextmanager

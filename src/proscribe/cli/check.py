@@ -65,7 +65,7 @@ def check_cmd(
     no_screen: bool = typer.Option(False, "--no-screen", help="Do not screen the parties against the lists."),
 ) -> None:
     """Check an activity against the regime's measures on its date, with the paragraphs cited."""
-    from proscribe.check import check
+    from proscribe.checking import check
     from proscribe.rules import CapLedger
 
     led = CapLedger(ledger_url) if (ledger or ledger_url) else None
@@ -156,7 +156,7 @@ def ledger_record(
     regime: str = typer.Option("dprk", help="Regime."),
 ) -> None:
     """Check a shipment against the caps and, when permitted, record it in the ledger."""
-    from proscribe.check import check
+    from proscribe.checking import check
     from proscribe.rules import CapLedger
 
     led = CapLedger(url)

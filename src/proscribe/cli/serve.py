@@ -40,7 +40,7 @@ def serve(
 
     log_config = configure_logging(log_level)
     settings = get_settings()
-    served = IndexManager(settings, ApiConfig()).load()
+    served = IndexManager(settings, settings).load()
     if served is None:
         err.print("[yellow]No list imported yet: the service starts not ready "
                   "(POST /admin/lists/update or `proscribe lists import`).")
