@@ -91,3 +91,26 @@ def test_update_offline_fails_clearly_and_changes_nothing(data_dir: Path) -> Non
     assert not (data_dir / "downloads").exists()
     shown = runner.invoke(app, ["lists", "show", "--json"])
     assert json.loads(shown.output) == []
+
+
+def test_import_runs_monitoring_when_customers_are_registered(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "customer_id,name,type\nc1,Han Jang Su,person\nc3,Korea Test Trading Corporation,"
+        "company\n",
+        encoding="utf-8",
+    )
+    _run("customers", "import", str(customers))
+    first = runner.invoke(app, ["lists", "import", str(FIX / "v1")], catch_exceptions=False)
+    assert first.exit_code == 0
+    assert "monitoring: 2 customers delta-screened" in first.output
+    second = runner.invoke(app, ["lists", "import", str(FIX / "v2")], catch_exceptions=False)
+    assert second.exit_code == 0
+    from proscribe.monitor import list_alerts
+    from proscribe.store import Store
+
+    kinds = {(a["kind"], a["customer_id"], a["entity_id"]) for a in list_alerts(Store.open())}
+    assert ("new_hit", "c3", "un:KPe.999") in kinds  # listed in v2, found on import
+    assert ("changed_hit", "c1", "un:KPi.900") in kinds  # alias added in v2

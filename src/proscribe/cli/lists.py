@@ -46,8 +46,16 @@ def lists_import(
         Path | None, typer.Argument(help="Lists folder (default: PROSCRIBE_LISTS_DIR).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
+    monitor: Annotated[
+        bool, typer.Option("--monitor/--no-monitor",
+                           help="Run delta screening of the customer register afterwards.")
+    ] = True,
 ) -> None:
-    """Import every list publication under the lists folder (same bytes twice: no-op)."""
+    """Import every list publication under the lists folder (same bytes twice: no-op).
+
+    When a new version became current and customers are registered, the customers are
+    delta-screened against what changed and alerts are raised (see `proscribe alerts`).
+    """
     from proscribe.store import import_folder
 
     settings = get_settings()
@@ -120,6 +128,25 @@ def lists_import(
         console.print(table)
     if any(r["status"] == "refused" for r in report):
         err.print("[yellow]Some publications were refused; the previous versions stay current.")
+    if monitor and any(r["status"] == "imported" for r in report):
+        _monitor_after_import(store, quiet=as_json)
+
+
+def _monitor_after_import(store: Any, *, quiet: bool) -> None:
+    """Delta-screen the customer register when there is one (issue: monitoring on import)."""
+    import sqlalchemy as sa
+
+    from proscribe.monitor import run_monitor
+    from proscribe.store.customers import customers
+
+    with store.engine.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(customers)).scalar_one()
+    if not count:
+        return
+    report = run_monitor(store)
+    if not quiet:
+        alerts = ", ".join(f"{n} {kind}" for kind, n in report.alerts.items() if n) or "no alerts"
+        err.print(f"monitoring: {count} customers delta-screened: {alerts}")
 
 
 @lists_app.command("show")
