@@ -94,7 +94,10 @@ class SourceParser(Protocol):
 def parse_xml(data: bytes, *, source: str, file: str) -> Element:
     """Parse XML bytes refusing DTDs, entities and external references (XXE, billion laughs)."""
     try:
-        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = SafeET.fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        return root
     except DefusedXmlException as exc:
         raise ParseError(
             "hostile XML refused (DTD, entity declaration or external reference)",
@@ -102,7 +105,7 @@ def parse_xml(data: bytes, *, source: str, file: str) -> Element:
             file=file,
             found=type(exc).__name__,
         ) from exc
-    except SafeET.ParseError as exc:  # type: ignore[attr-defined]
+    except SafeET.ParseError as exc:
         line, col = getattr(exc, "position", (None, None))
         raise ParseError(
             f"malformed or truncated XML: {exc}",

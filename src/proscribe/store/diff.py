@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from proscribe.model import Entity, ListVersion
@@ -14,8 +15,8 @@ class FieldChange:
     field: str
     old: Any
     new: Any
-    added: list[Any] = field(default_factory=list)  # for list fields: items only in new
-    removed: list[Any] = field(default_factory=list)  # items only in old
+    added: list[Any] = dataclasses.field(default_factory=list)  # list fields: only in new
+    removed: list[Any] = dataclasses.field(default_factory=list)  # items only in old
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ KEEP_INDEXES = 4
 
 def index_version(versions: list[ListVersion]) -> str:
     """Stable id of the index over these list versions with the current algorithm."""
-    from proscribe.screening import ALGORITHM_ID, ALGORITHM_VERSION
+    from proscribe.matching.name_v1 import ALGORITHM_ID, ALGORITHM_VERSION
 
     key = [[v.source, v.version, v.sha256, v.parser_version]
            for v in sorted(versions, key=lambda v: v.source)]

@@ -184,8 +184,9 @@ class Store:
                     dprk_entries=version.dprk_entries,
                     warnings=version.warnings,
                 )
-            ).inserted_primary_key[0]
-            self._insert_entities(conn, version_id, parsed.entities)
+            ).inserted_primary_key
+            assert version_id is not None
+            self._insert_entities(conn, int(version_id[0]), parsed.entities)
         return ImportResult(version, created=True)
 
     def _insert_entities(self, conn: sa.Connection, version_id: int, items: list[Entity]) -> None:
@@ -406,14 +407,14 @@ class Store:
                         found[ent_id] = set()
                         frontier.append(ent_id)
                     found[ent_id].add(key)
-            rows = conn.execute(
+            docs = conn.execute(
                 sa.select(entities.c.id, entities.c.version_id, entities.c.data).where(
                     entities.c.id.in_(list(found))
                 )
             ).all()
         records = [
             SubjectRecord(Entity.from_dict(_json(data)), version_ids[vid], sorted(found[eid]))
-            for eid, vid, data in rows
+            for eid, vid, data in docs
         ]
         records.sort(key=lambda r: (r.entity.id != entity_id, r.entity.source, r.entity.ref))
         return Subject(id=records[0].entity.id, records=records)
