@@ -7,6 +7,7 @@ plain classes of `proscribe.matching.name_v1` and the numpy arrays of `proscribe
 
 from __future__ import annotations
 
+import heapq
 import math
 import pickle
 import re
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from proscribe.errors import IndexNotReadyError, QueryError
@@ -31,7 +33,10 @@ from proscribe.matching.name_v1 import (
     Scored,
     name_forms,
     score_entity,
+    soft_cap,
 )
+from proscribe.matching.name_v1.bounds import TokenTable
+from proscribe.matching.name_v1.scorer import NAME_KIND_FACTOR, NAME_WEIGHT, PRIMARY_BONUS
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
 from proscribe.settings import get_settings
 from proscribe.text.countries import country_code
@@ -61,6 +66,9 @@ _GENDERS = {"m": "male", "male": "male", "man": "male", "f": "female", "female":
             "woman": "female"}
 #: Name forms pulled from the index per query before exact scoring.
 CANDIDATE_FORMS = 64
+#: Candidates scoring this far below the review threshold are not listed: no reviewer
+#: looks at them, and not having to score them exactly is most of the speed.
+LIST_FLOOR_BELOW_REVIEW = 0.2
 #: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
 RARITY_REFERENCE = 50_000
 
@@ -238,6 +246,16 @@ class Screener:
         self._form_kinds = form_kinds
         self._entity_forms = entity_forms
         self.index = index
+        # Hot-loop arrays (numpy, not objects): the token table behind the score bounds and
+        # each form's name-kind factor.
+        form_person = [False] * len(forms)
+        for n, mine in enumerate(entity_forms):
+            if entities[n].kind is EntityKind.PERSON:
+                for f in mine:
+                    form_person[f] = True
+        self._tokens = TokenTable.build(forms, form_person)
+        self._kind_factor = np.fromiter((NAME_KIND_FACTOR[k] for k in form_kinds),
+                                        dtype=np.float64, count=len(form_kinds))
         self._facts = [EntityFacts(e) for e in entities]
         self._by_id = {e.id: n for n, e in enumerate(entities)}
         self._used = [UsedListVersion(source=v.source, version=v.version, published=v.published)
@@ -305,25 +323,80 @@ class Screener:
         prep = _prepare(query)
         return self._score(prep)
 
-    def _score(self, prep: _Prepared) -> list[tuple[Scored, int]]:
+    def _score(self, prep: _Prepared, limit: int | None = None) -> list[tuple[Scored, int]]:
+        """Score the index's candidates, best first.
+
+        With a `limit`, only candidates scoring at least `LIST_FLOOR_BELOW_REVIEW` under the
+        review threshold are kept, and entities are scored exactly in decreasing order of a
+        vectorised upper bound of their score (see `matching.name_v1.bounds`), stopping once
+        the bound falls below that floor or the `limit`-th exact score: the same list as
+        scoring them all.
+        """
         hits: dict[int, list[int]] = {}
+        fids = np.empty(0, dtype=np.int32)
         if prep.groups:
+            fids = self.index.lookup(prep.groups, CANDIDATE_FORMS)
             fe = self.index.form_entity
-            for fid in self.index.lookup(prep.groups, CANDIDATE_FORMS).tolist():
-                hits.setdefault(int(fe[fid]), []).append(fid)
+            for fid, ent in zip(fids.tolist(), fe[fids].tolist(), strict=True):
+                hits.setdefault(ent, []).append(fid)
+        forced: set[int] = set()
         for key in prep.facts.id_keys:
             for ent in self.index.by_identifier(key):
                 hits[ent] = list(self._entity_forms[ent])
+                forced.add(ent)
+        form_ub: dict[int, float] = {}
+        form_comp: dict[int, bool] = {}
+        if limit is None:
+            order = list(hits)
+            bounds = None
+        else:
+            ub, comp = self._tokens.upper_bounds(prep.forms, fids)
+            ub *= self._kind_factor[fids]
+            ent_ub: dict[int, float] = {}
+            for fid, u, c in zip(fids.tolist(), ub.tolist(), comp.tolist(), strict=True):
+                form_ub[fid] = u
+                form_comp[fid] = c
+            for ent, u in zip(self.index.form_entity[fids].tolist(), ub.tolist(),
+                              strict=True):
+                if u > ent_ub.get(ent, -1.0):
+                    ent_ub[ent] = u
+            for ent in forced:
+                ent_ub[ent] = math.inf
+            order = sorted(ent_ub, key=lambda e: -ent_ub[e])
+            bounds = ent_ub
+        facts_q = prep.facts
+        plus = PRIMARY_BONUS + (0.3 if facts_q.id_keys else 0.0) + \
+            (0.06 if facts_q.date else 0.0) + (0.03 if facts_q.countries else 0.0)
         out: list[tuple[Scored, int]] = []
+        top: list[float] = []
+        floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
         forms, kinds = self._forms, self._form_kinds
-        for ent, fids in hits.items():
+        for ent in order:
+            if bounds is not None:
+                u = bounds[ent]
+                bar = max(top[0], floor) if len(top) >= (limit or 0) else floor
+                if u != math.inf and soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
+                    break
             facts = self._facts[ent]
-            cforms = [(forms[f], kinds[f]) for f in fids]
+            mine = hits[ent]
+            cforms = [(forms[f], kinds[f]) for f in mine]
+            fb = fc = None
+            if form_ub and ent not in forced:
+                fb = [form_ub[f] for f in mine]
+                fc = [form_comp[f] for f in mine]
             scored = score_entity(prep.forms, prep.facts, cforms, facts,
-                                  facts.kind is EntityKind.PERSON, prep.match, self._rarity)
+                                  facts.kind is EntityKind.PERSON, prep.match, self._rarity,
+                                  fb, fc)
+            if scored.score < floor:
+                continue
             out.append((scored, ent))
+            if limit is not None:
+                if len(top) < limit:
+                    heapq.heappush(top, scored.score)
+                elif scored.score > top[0]:
+                    heapq.heapreplace(top, scored.score)
         out.sort(key=lambda p: (-p[0].score, self._entities[p[1]].id))
-        return out
+        return out if limit is None else out[:limit]
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
         """Score any entity against a query with no index in between (the slow reference
@@ -359,7 +432,7 @@ class Screener:
         if isinstance(query, str):
             query = ScreeningQuery(name=query)
         prep = _prepare(query)
-        scored = self._score(prep)[: prep.limit]
+        scored = self._score(prep, prep.limit)
         candidates = [self._candidate(s, ent, prep) for s, ent in scored]
         band: Band = candidates[0].band if candidates else "no_match"
         return ScreeningResult(

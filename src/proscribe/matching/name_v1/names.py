@@ -7,6 +7,7 @@ comparison runs in the hot loop.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -97,7 +98,7 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
-    if any(c.isdigit() for c in a) or any(c.isdigit() for c in b):
+    if _has_digit(a) or _has_digit(b):
         return 0.0
     ga = spelling_group(a)
     if ga is not None and ga == spelling_group(b):
@@ -117,7 +118,7 @@ def token_similarity(a: str, b: str) -> float:
 def _joined_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    if any(c.isdigit() for c in a + b):
+    if _has_digit(a) or _has_digit(b):
         da = "".join(c for c in a if c.isdigit())
         if da != "".join(c for c in b if c.isdigit()):
             return 0.0
@@ -126,15 +127,18 @@ def _joined_similarity(a: str, b: str) -> float:
 
 
 Pair = tuple[str, str, float]
+_has_digit = re.compile(r"\d").search
 
 
-def align_forms(q: NameForm, c: NameForm, person: bool) -> tuple[float, list[Pair]]:
+def align_forms(q: NameForm, c: NameForm, person: bool,
+                compounds: bool = True) -> tuple[float, list[Pair]]:
     """Name similarity of two forms and the token pairs it rests on.
 
     Greedy best-first alignment, order-free (word order does not matter); adjacent tokens
     may be joined on either side ("jong un" ~ "jongun", "jsc argument" ~ "jscargument").
     Unmatched query tokens count fully against the score; unmatched candidate tokens count
-    less once two tokens matched (a missing middle name).
+    less once two tokens matched (a missing middle name). `compounds=False` skips the
+    compound search when the caller knows no compound can pair (bounds.py).
     """
     qt, ct = q.tokens, c.tokens
     nq, nc = len(qt), len(ct)
@@ -156,7 +160,7 @@ def align_forms(q: NameForm, c: NameForm, person: bool) -> tuple[float, list[Pai
         pairs.append((s, (i,), (j,)))
     # Joined or split tokens: try compounds of two adjacent tokens for what is left weak.
     weak = any(p[0] < 0.9 for p in pairs) or not all(used_q) or not all(used_c)
-    if (nq > 1 or nc > 1) and weak:
+    if compounds and (nq > 1 or nc > 1) and weak:
         pairs = _improve_with_compounds(qt, ct, pairs)
     wq = [_weight(t) for t in qt]
     wc = [_weight(t) for t in ct]
@@ -199,6 +203,16 @@ def _in_cyclic_order(pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]]
     return all(seq[k] == ranks[(start + k) % n] for k in range(n))
 
 
+def _may_reach_compound(a: str, b: str) -> bool:
+    """False when token_similarity(a, b) < 0.8 for sure: the lengths differ too much for
+    the edit score (needs rel <= 2/15) and for the phonetic rule (rel <= 0.5), and neither
+    is in a spelling family. A cheap test before the cached call."""
+    la, lb = len(a), len(b)
+    if 2 * abs(la - lb) <= max(la, lb):
+        return True
+    return spelling_group(a) is not None and spelling_group(b) is not None
+
+
 def _improve_with_compounds(
     qt: tuple[str, ...], ct: tuple[str, ...],
     pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]],
@@ -207,15 +221,17 @@ def _improve_with_compounds(
     for i in range(len(qt) - 1):
         comp = qt[i] + qt[i + 1]
         for j in range(len(ct)):
-            s = token_similarity(comp, ct[j])
-            if s >= 0.8:
-                units.append((s, (i, i + 1), (j,)))
+            if _may_reach_compound(comp, ct[j]):
+                s = token_similarity(comp, ct[j])
+                if s >= 0.8:
+                    units.append((s, (i, i + 1), (j,)))
     for j in range(len(ct) - 1):
         comp = ct[j] + ct[j + 1]
         for i in range(len(qt)):
-            s = token_similarity(qt[i], comp)
-            if s >= 0.8:
-                units.append((s, (i,), (j, j + 1)))
+            if _may_reach_compound(qt[i], comp):
+                s = token_similarity(qt[i], comp)
+                if s >= 0.8:
+                    units.append((s, (i,), (j, j + 1)))
     if not units:
         return pairs
     # Re-run the greedy choice over singles and compounds together; a compound that
