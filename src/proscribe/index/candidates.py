@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,21 @@ __all__ = ["CandidateIndex", "query_keys", "token_keys"]
 MAX_DF = 4000
 #: Discount of approximate keys (phonetic, family, edit) relative to an exact token.
 _APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
+#: Key groups (one query token's keys) whose hits are kept between queries.
+_CACHE_SIZE = 50_000
 
 
 def token_keys(token: str) -> list[str]:
     """Index keys of one token."""
+    return list(_token_keys(token))
+
+
+@lru_cache(maxsize=100_000)
+def _token_keys(token: str) -> tuple[str, ...]:
+    return tuple(_make_token_keys(token))
+
+
+def _make_token_keys(token: str) -> list[str]:
     keys = ["t" + token]
     if any(c.isdigit() for c in token):
         return keys
@@ -61,7 +73,7 @@ def compound_keys(raw_tokens: Sequence[str]) -> list[str]:
 
 def query_keys(tokens: Sequence[str], raw_tokens: Sequence[str]) -> list[list[str]]:
     """Key groups of a query form: one group per token, then one per compound."""
-    groups = [token_keys(t) for t in tokens]
+    groups = [list(_token_keys(t)) for t in tokens]
     for key in compound_keys(raw_tokens):
         token = key[1:]
         groups.append([key, "d" + token])
@@ -82,6 +94,8 @@ class CandidateIndex:
         self.identifiers = identifiers
         self.n_forms = int(form_entity.shape[0])
         self._log_n = math.log(max(self.n_forms, 2) + 1)
+        self._cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray,
+                                                 list[tuple[int, np.ndarray, float]]]] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -94,7 +108,7 @@ class CandidateIndex:
             ents.append(ent)
             keys: set[str] = set()
             for tok in tokens:
-                keys.update(token_keys(tok))
+                keys.update(_token_keys(tok))
             keys.update(compound_keys(raw))
             if len(raw) > 1:
                 keys.add("t" + "".join(raw))
@@ -132,40 +146,62 @@ class CandidateIndex:
         """Inverse document frequency of a key, in nats (0 for a key in every form)."""
         return self._log_n - math.log(self.df(key) + 1)
 
+    def _group_hits(self, group: Sequence[str]) -> tuple[np.ndarray, np.ndarray,
+                                                         list[tuple[int, np.ndarray, float]]]:
+        """Forms hit by one key group with their best key weight, and the skipped common
+        keys; cached per group (customer files repeat their first names and surnames)."""
+        key = tuple(group)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        arrays: list[np.ndarray] = []
+        weights: list[float] = []
+        skipped: list[tuple[int, np.ndarray, float]] = []
+        offsets, postings, slots, log_n = self.offsets, self.postings, self.slots, self._log_n
+        for k in key:
+            slot = slots.get(k)
+            if slot is None:
+                continue
+            lo, hi = int(offsets[slot]), int(offsets[slot + 1])
+            w = (log_n - math.log(hi - lo + 1)) * _APPROX[k[0]]
+            arr = postings[lo:hi]
+            if hi - lo > MAX_DF:
+                skipped.append((hi - lo, arr, w))
+                continue
+            arrays.append(arr)
+            weights.append(w)
+        if not arrays:
+            ids = np.empty(0, dtype=np.int32)
+            ws = np.empty(0, dtype=np.float64)
+        elif len(arrays) == 1:
+            ids = np.asarray(arrays[0])
+            ws = np.full(ids.shape[0], weights[0])
+        else:
+            # A form hit by several keys of one token counts once, with its best key.
+            cat = np.concatenate(arrays)
+            wcat = np.repeat(np.asarray(weights), [a.shape[0] for a in arrays])
+            order = np.lexsort((-wcat, cat))
+            cat, wcat = cat[order], wcat[order]
+            first = np.ones(cat.shape[0], dtype=bool)
+            first[1:] = cat[1:] != cat[:-1]
+            ids, ws = cat[first], wcat[first]
+        hit = (ids, ws, skipped)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = hit
+        return hit
+
     def lookup(self, groups: Sequence[Sequence[str]], limit: int) -> np.ndarray:
         """Ids of the `limit` forms that share the most (rare) keys with the query groups."""
         ids_parts: list[np.ndarray] = []
         w_parts: list[np.ndarray] = []
         skipped: list[tuple[int, np.ndarray, float]] = []
-        offsets, postings = self.offsets, self.postings
         for group in groups:
-            arrays: list[np.ndarray] = []
-            weights: list[float] = []
-            for key in group:
-                slot = self.slots.get(key)
-                if slot is None:
-                    continue
-                lo, hi = int(offsets[slot]), int(offsets[slot + 1])
-                w = (self._log_n - math.log(hi - lo + 1)) * _APPROX[key[0]]
-                arr = postings[lo:hi]
-                if hi - lo > MAX_DF:
-                    skipped.append((hi - lo, arr, w))
-                    continue
-                arrays.append(arr)
-                weights.append(w)
-            if not arrays:
-                continue
-            if len(arrays) == 1:
-                ids_parts.append(arrays[0])
-                w_parts.append(np.full(arrays[0].shape[0], weights[0], dtype=np.float32))
-                continue
-            order = sorted(range(len(arrays)), key=lambda k: -weights[k])
-            cat = np.concatenate([arrays[k] for k in order])
-            wcat = np.concatenate([np.full(arrays[k].shape[0], weights[k], dtype=np.float32)
-                                   for k in order])
-            uniq, first = np.unique(cat, return_index=True)
-            ids_parts.append(uniq)
-            w_parts.append(wcat[first])
+            ids, ws, skip = self._group_hits(group)
+            skipped.extend(skip)
+            if ids.shape[0]:
+                ids_parts.append(ids)
+                w_parts.append(ws)
         if not ids_parts and skipped:
             # Only very common keys: intersect the two rarest instead of scanning them.
             skipped.sort(key=lambda s: s[0])
@@ -175,8 +211,8 @@ class CandidateIndex:
             return np.asarray(base[:limit], dtype=np.int32)
         if not ids_parts:
             return np.empty(0, dtype=np.int32)
-        ids = np.concatenate(ids_parts)
-        ws = np.concatenate(w_parts)
+        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+        ws = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
         uniq, inv = np.unique(ids, return_inverse=True)
         score = np.bincount(inv, weights=ws)
         if skipped:
