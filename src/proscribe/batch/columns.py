@@ -108,10 +108,10 @@ def guess_columns(
         if field in chosen:
             continue
         for spelling in spellings:
-            header = by_norm.get(spelling)
-            if header is not None and header not in taken:
-                chosen[field] = header
-                taken.add(header)
+            guessed = by_norm.get(spelling)
+            if guessed is not None and guessed not in taken:
+                chosen[field] = guessed
+                taken.add(guessed)
                 break
     if not chosen.get("name"):
         raise ConfigError(

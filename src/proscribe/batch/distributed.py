@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, cast
 
 from proscribe.batch.columns import ColumnMap
 from proscribe.batch.worker import PartitionResult, screen_partition
@@ -25,17 +25,17 @@ class DaskExecutor:
         self.index_path, self.cols, self.limit = index_path, cols.to_dict(), limit
         self.cluster: Any = None
         if address == "local":
-            self.cluster = LocalCluster(
+            self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=max(1, workers), threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR,
             )
-            self.client = Client(self.cluster)
+            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         else:
             if "://" not in address:
                 raise ConfigError("--dask takes 'local' or a scheduler address",
                                   expected="local or tcp://host:8786", found=address)
             try:
-                self.client = Client(address, timeout=30)
+                self.client = Client(address, timeout=30)  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise ConfigError("cannot reach the Dask scheduler", found=address,
                                   expected=str(exc)) from None
@@ -45,10 +45,11 @@ class DaskExecutor:
         fut: Any = self.client.submit(
             screen_partition, self.index_path, self.cols, rows, self.limit, pure=False
         )
-        return fut  # dask futures answer .result() like concurrent ones
+        # dask futures answer .result() like concurrent ones
+        return cast("Future[PartitionResult]", fut)
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
         if self.cluster is not None:
             self.cluster.close()
 

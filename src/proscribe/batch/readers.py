@@ -143,22 +143,22 @@ def open_input(path: Path, *, fmt: str | None = None, encoding: str = "utf-8",
         return _open_parquet(path)
     encoding = _check_encoding(path, encoding)
     if kind == "jsonl":
-        headers: set[str] = set()
+        json_keys: set[str] = set()
         total = 0
         with path.open(encoding=encoding) as fh:
             for text in fh:
                 if text.strip():
                     total += 1
-                    if len(headers) < 200 and total <= 100:
+                    if len(json_keys) < 200 and total <= 100:
                         try:
                             obj = json.loads(text)
                         except json.JSONDecodeError:
                             continue
                         if isinstance(obj, dict):
-                            headers.update(obj)
+                            json_keys.update(obj)
         if total == 0:
             raise QueryError("input file has no rows", file=str(path))
-        return InputFile(path, kind, sorted(headers), total, encoding, ",")
+        return InputFile(path, kind, sorted(json_keys), total, encoding, ",")
     with path.open(encoding=encoding, newline="") as fh:
         first = fh.readline()
         if not first.strip():

@@ -213,7 +213,9 @@ def screen_file(
             nonlocal chunk_no
             assert hits_w is not None and rej_w is not None
             res = fut.result()
-            rows_rej = [{"line": b.line, "reason": b.reason, "raw": b.raw} for b in bad]
+            rows_rej: list[dict[str, Any]] = [
+                {"line": b.line, "reason": b.reason, "raw": b.raw} for b in bad
+            ]
             rows_rej = sorted(rows_rej + res.rejects, key=lambda r: int(r["line"]))
             hits_w.write(res.hits, chunk_no)
             rej_w.write(rows_rej, chunk_no)

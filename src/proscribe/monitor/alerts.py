@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from proscribe.errors import ConfigError, NotFoundError
+from proscribe.errors import ConfigError, NotFoundError, StoreError
 from proscribe.store.customers import alerts, decisions
 from proscribe.store.store import Store
 
@@ -98,11 +98,14 @@ def decide(store: Store, alert_id: int, decision: str, reason: str, reviewer: st
         row = conn.execute(sa.select(alerts).where(alerts.c.id == alert_id)).first()
         if row is None:
             raise NotFoundError(f"no alert {alert_id}", found=str(alert_id))
-        decision_id = int(conn.execute(decisions.insert().values(
+        key = conn.execute(decisions.insert().values(
             alert_id=alert_id, customer_id=row.customer_id, entity_id=row.entity_id,
             entity_hash=row.entity_hash, decision=decision, reason=reason.strip(),
             reviewer=reviewer.strip(), decided_at=now,
-        )).inserted_primary_key[0])
+        )).inserted_primary_key
+        if key is None:
+            raise StoreError("decision insert returned no primary key", found=str(alert_id))
+        decision_id = int(key[0])
         conn.execute(alerts.update().where(alerts.c.id == alert_id).values(status="decided"))
     result = Decision(decision_id, alert_id, row.customer_id, row.entity_id, row.entity_hash,
                       decision, reason.strip(), reviewer.strip(), now)

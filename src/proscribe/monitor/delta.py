@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from proscribe.errors import StoreError
 from proscribe.model import Entity, ListVersion
 from proscribe.monitor.register import Customer, load_customers
 from proscribe.store.customers import alerts, customer_hits, customers, monitor_state
@@ -197,30 +198,31 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
             mine = known.get(c.id, {})
             is_pending = c.screened_hash != c.content_hash
             for eid, cand in hits.items():
-                ei = info[eid]
-                row = mine.get(eid)
-                if row is None:
+                hit_info = info[eid]
+                prev_hit = mine.get(eid)
+                if prev_hit is None:
                     if is_pending:
                         reason = "customer_new" if c.screened_hash is None else "customer_changed"
                     else:
-                        reason = "listed" if ei.change == "added" else "entity_changed"
-                    alert("new_hit", reason, c, eid, cand, ei)
-                elif row.entity_hash != ei.hash:
-                    alert("changed_hit", "entity_changed", c, eid, cand, ei, row)
-                upserts.append({"customer_id": c.id, "entity_id": eid, "entity_hash": ei.hash,
+                        reason = "listed" if hit_info.change == "added" else "entity_changed"
+                    alert("new_hit", reason, c, eid, cand, hit_info)
+                elif prev_hit.entity_hash != hit_info.hash:
+                    alert("changed_hit", "entity_changed", c, eid, cand, hit_info, prev_hit)
+                upserts.append({"customer_id": c.id, "entity_id": eid,
+                                "entity_hash": hit_info.hash,
                                 "score": cand["score"], "band": cand["band"],
-                                "version": ei.version.version, "active": True,
-                                "first_seen": row.first_seen if row is not None else now,
+                                "version": hit_info.version.version, "active": True,
+                                "first_seen": prev_hit.first_seen if prev_hit is not None else now,
                                 "last_seen": now})
-            for eid, row in mine.items():
+            for eid, old_hit in mine.items():
                 if eid in hits:
                     continue
                 ei = info.get(eid)
                 if ei is None or ei.change == "removed":
-                    alert("removed_hit", "delisted", c, eid, None, ei, row)
+                    alert("removed_hit", "delisted", c, eid, None, ei, old_hit)
                 elif ei.change == "changed" or is_pending:
                     reason = "no_longer_matches" if ei.change == "changed" else "customer_changed"
-                    alert("removed_hit", reason, c, eid, None, ei, row)
+                    alert("removed_hit", reason, c, eid, None, ei, old_hit)
                 else:
                     continue
                 deactivate.append((c.id, eid))
@@ -229,19 +231,22 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
             conn.execute(customer_hits.update().where(
                 customer_hits.c.customer_id == key[0], customer_hits.c.entity_id == key[1]
             ).values(active=False, last_seen=now))
-        for row in upserts:
+        for up in upserts:
             exists = conn.execute(sa.select(customer_hits.c.customer_id).where(
-                customer_hits.c.customer_id == row["customer_id"],
-                customer_hits.c.entity_id == row["entity_id"])).first()
+                customer_hits.c.customer_id == up["customer_id"],
+                customer_hits.c.entity_id == up["entity_id"])).first()
             if exists:
                 conn.execute(customer_hits.update().where(
-                    customer_hits.c.customer_id == row["customer_id"],
-                    customer_hits.c.entity_id == row["entity_id"],
-                ).values(**{k: v for k, v in row.items() if k not in ("customer_id", "entity_id")}))
+                    customer_hits.c.customer_id == up["customer_id"],
+                    customer_hits.c.entity_id == up["entity_id"],
+                ).values(**{k: v for k, v in up.items() if k not in ("customer_id", "entity_id")}))
             else:
-                conn.execute(customer_hits.insert().values(**row))
+                conn.execute(customer_hits.insert().values(**up))
         for a in new_alerts:
-            alert_id = int(conn.execute(alerts.insert().values(**a)).inserted_primary_key[0])
+            alert_key = conn.execute(alerts.insert().values(**a)).inserted_primary_key
+            if alert_key is None:
+                raise StoreError("alert insert returned no primary key", found=a["entity_id"])
+            alert_id = int(alert_key[0])
             report.alert_ids.append(alert_id)
             if webhooks and a["status"] == "open":
                 from proscribe.monitor.webhooks import enqueue

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from proscribe.errors import ConfigError, NotFoundError
+from proscribe.errors import ConfigError, NotFoundError, StoreError
 from proscribe.store.customers import webhook_outbox, webhooks
 from proscribe.store.store import Store
 
@@ -54,8 +54,11 @@ def add_webhook(store: Store, url: str, secret: str | None = None) -> tuple[int,
         raise ConfigError("a webhook URL starts with http:// or https://", found=url)
     secret = secret or secrets.token_hex(32)
     with store.engine.begin() as conn:
-        wid = int(conn.execute(webhooks.insert().values(
-            url=url, secret=secret, active=True, created_at=_now())).inserted_primary_key[0])
+        key = conn.execute(webhooks.insert().values(
+            url=url, secret=secret, active=True, created_at=_now())).inserted_primary_key
+        if key is None:
+            raise StoreError("webhook insert returned no primary key", found=url)
+        wid = int(key[0])
     return wid, secret
 
 
@@ -70,7 +73,7 @@ def remove_webhook(store: Store, webhook_id: int) -> None:
 def list_webhooks(store: Store) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(webhooks).order_by(webhooks.c.id)).all()
-        pending = dict(conn.execute(
+        pending: dict[int, int] = dict(conn.execute(
             sa.select(webhook_outbox.c.webhook_id, sa.func.count())
             .where(webhook_outbox.c.delivered_at.is_(None))
             .group_by(webhook_outbox.c.webhook_id)).all())
@@ -169,9 +172,10 @@ def deliver_pending(
         report.pending = int(conn.execute(
             sa.select(sa.func.count()).select_from(webhook_outbox)
             .where(webhook_outbox.c.delivered_at.is_(None))).scalar_one())
-        nxt = conn.execute(sa.select(sa.func.min(webhook_outbox.c.next_attempt_at))
-                           .where(webhook_outbox.c.delivered_at.is_(None))).scalar()
-        report.next_attempt_at = _aware(nxt) if nxt else None
+        next_due: datetime | None = conn.execute(
+            sa.select(sa.func.min(webhook_outbox.c.next_attempt_at))
+            .where(webhook_outbox.c.delivered_at.is_(None))).scalar()
+        report.next_attempt_at = _aware(next_due) if next_due else None
     return report
 
 

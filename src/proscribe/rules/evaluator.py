@@ -148,7 +148,7 @@ def _applied(lm: LayerMeasure, o: _Outcome) -> AppliedMeasure:
         citation=m.citation,
         title=m.title,
         layer=lm.layer,
-        outcome=o.outcome,  # type: ignore[arg-type]
+        outcome=o.outcome,
         reasons=o.reasons,
         exemption=o.exemption,
         confidence=m.confidence.grade,
