@@ -68,7 +68,7 @@ _GENDERS = {"m": "male", "male": "male", "man": "male", "f": "female", "female":
 CANDIDATE_FORMS = 64
 #: Candidates scoring this far below the review threshold are not listed: no reviewer
 #: looks at them, and not having to score them exactly is most of the speed.
-LIST_FLOOR_BELOW_REVIEW = 0.2
+LIST_FLOOR_BELOW_REVIEW = 0.1
 #: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
 RARITY_REFERENCE = 50_000
 
@@ -344,16 +344,17 @@ class Screener:
             for ent in self.index.by_identifier(key):
                 hits[ent] = list(self._entity_forms[ent])
                 forced.add(ent)
-        form_ub: dict[int, float] = {}
+        form_ub: dict[int, list[float]] = {}
         form_comp: dict[int, bool] = {}
         if limit is None:
             order = list(hits)
             bounds = None
         else:
-            ub, comp = self._tokens.upper_bounds(prep.forms, fids)
-            ub *= self._kind_factor[fids]
+            ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
+            ubq *= self._kind_factor[fids]
+            ub = ubq.max(axis=0) if ubq.shape[0] else np.zeros(fids.shape[0])
             ent_ub: dict[int, float] = {}
-            for fid, u, c in zip(fids.tolist(), ub.tolist(), comp.tolist(), strict=True):
+            for fid, u, c in zip(fids.tolist(), ubq.T.tolist(), comp.tolist(), strict=True):
                 form_ub[fid] = u
                 form_comp[fid] = c
             for ent, u in zip(self.index.form_entity[fids].tolist(), ub.tolist(),

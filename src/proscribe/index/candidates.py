@@ -35,6 +35,8 @@ MAX_DF = 4000
 _APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 #: Key groups (one query token's keys) whose hits are kept between queries.
 _CACHE_SIZE = 50_000
+#: Postings at which a dense scratch row over all forms replaces sorting.
+_DENSE_FROM = 8192
 
 
 def token_keys(token: str) -> list[str]:
@@ -176,6 +178,13 @@ class CandidateIndex:
         elif len(arrays) == 1:
             ids = np.asarray(arrays[0])
             ws = np.full(ids.shape[0], weights[0])
+        elif sum(a.shape[0] for a in arrays) > _DENSE_FROM:
+            # Many postings: a dense scratch row beats sorting them (best weight last).
+            dense = np.zeros(self.n_forms)
+            for k in sorted(range(len(arrays)), key=lambda k: weights[k]):
+                dense[arrays[k]] = weights[k]
+            ids = np.flatnonzero(dense).astype(np.int32)
+            ws = dense[ids]
         else:
             # A form hit by several keys of one token counts once, with its best key.
             cat = np.concatenate(arrays)
@@ -211,14 +220,21 @@ class CandidateIndex:
             return np.asarray(base[:limit], dtype=np.int32)
         if not ids_parts:
             return np.empty(0, dtype=np.int32)
-        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-        ws = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-        uniq, inv = np.unique(ids, return_inverse=True)
-        score = np.bincount(inv, weights=ws)
-        if skipped:
-            # Common keys only add to forms already found by rarer ones.
+        if skipped or sum(i.shape[0] for i in ids_parts) > _DENSE_FROM:
+            dense = np.zeros(self.n_forms)
+            for ids, ws in zip(ids_parts, w_parts, strict=True):
+                dense[ids] += ws  # ids are unique within a group
             for _, arr, w in skipped:
-                score += w * np.isin(uniq, arr, assume_unique=False)
+                # Common keys only add to forms already found by rarer ones.
+                hit = arr[dense[arr] > 0]
+                dense[hit] += w
+            uniq = np.flatnonzero(dense)
+            score = dense[uniq]
+        else:
+            ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+            ws = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+            uniq, inv = np.unique(ids, return_inverse=True)
+            score = np.bincount(inv, weights=ws)
         if uniq.shape[0] <= limit:
             return uniq[np.argsort(-score, kind="stable")]
         top = np.argpartition(-score, limit)[:limit]

@@ -153,12 +153,13 @@ class TokenTable:
 
     def upper_bounds(self, qforms: Sequence[NameForm],
                      fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each form id in `fids`: a bound >= align_forms(q, form) for every q in qforms,
-        and whether any compound pair (joined or split tokens) could reach 0.8 with it (when
-        not, align_forms can skip its compound search)."""
+        """For each query form q and form id f in `fids`: a bound >= align_forms(q, f)
+        (shape: len(qforms) x len(fids)), and whether any compound pair (joined or split
+        tokens) could reach 0.8 with f (when not, align_forms can skip its compound
+        search)."""
         n = fids.shape[0]
         if n == 0 or not qforms:
-            return np.zeros(n), np.zeros(n, dtype=bool)
+            return np.zeros((len(qforms), n)), np.zeros(n, dtype=bool)
         starts, ends = self.tok_off[fids], self.tok_off[fids + 1]
         lens = ends - starts
         flat = _ranges(starts, lens)
@@ -182,9 +183,9 @@ class TokenTable:
         wc_min = np.minimum.reduceat(wc, seg)
         seg_id = np.repeat(np.arange(n), lens)
         joined = [self.joined[f] for f in fids.tolist()]
-        best = np.zeros(n)
+        best = np.zeros((len(qforms), n))
         compound = np.zeros(n, dtype=bool)
-        for qf in qforms:
+        for qi, qf in enumerate(qforms):
             qt = list(qf.tokens)
             nq = len(qt)
             rows = qt + [qt[i] + qt[i + 1] for i in range(nq - 1)]
@@ -228,7 +229,7 @@ class TokenTable:
                 ml = np.maximum(np.maximum(jl, len(qf.joined)), 1.0)
                 js = np.where(jd == 0, 1.0, np.maximum(1.0 - 2.0 * jd / ml, 0.0)) * 0.97
                 ub = np.maximum(ub, js)
-            best = np.maximum(best, ub)
+            best[qi] = ub
         return best, compound
 
 

@@ -158,10 +158,29 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
             continue
         used_q[i] = used_c[j] = True
         pairs.append((s, (i,), (j,)))
-    # Joined or split tokens: try compounds of two adjacent tokens for what is left weak.
+    # Joined or split tokens: try compounds of two adjacent tokens for what is left weak,
+    # and keep them only when they raise the score (a compound must not displace two
+    # exact pairs: "wen xian wang" / "wang wen chou").
+    score, out = _pairs_score(qt, ct, pairs, person)
     weak = any(p[0] < 0.9 for p in pairs) or not all(used_q) or not all(used_c)
     if compounds and (nq > 1 or nc > 1) and weak:
-        pairs = _improve_with_compounds(qt, ct, pairs)
+        cpairs = _improve_with_compounds(qt, ct, pairs)
+        if cpairs is not pairs:
+            cscore, cout = _pairs_score(qt, ct, cpairs, person)
+            if cscore > score:
+                score, out = cscore, cout
+    # The whole name written together (JSCARGUMENT) or split differently.
+    if score < 0.95 and (q.joined and c.joined):
+        js = _joined_similarity(q.joined, c.joined) * 0.97
+        if js > score:
+            return js, [(" ".join(q.raw_tokens), " ".join(c.raw_tokens), js)]
+    return score, out
+
+
+def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
+                 pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]],
+                 person: bool) -> tuple[float, list[Pair]]:
+    nq, nc = len(qt), len(ct)
     wq = [_weight(t) for t in qt]
     wc = [_weight(t) for t in ct]
     num = 0.0
@@ -187,11 +206,6 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
         # Order-free, but a reshuffle that is not a rotation ("LAST FIRST" is one) ranks
         # below the same tokens in order.
         score *= ORDER_FACTOR
-    # The whole name written together (JSCARGUMENT) or split differently.
-    if score < 0.95 and (q.joined and c.joined):
-        js = _joined_similarity(q.joined, c.joined) * 0.97
-        if js > score:
-            return js, [(" ".join(q.raw_tokens), " ".join(c.raw_tokens), js)]
     return score, out
 
 

@@ -69,26 +69,29 @@ def score_entity(
     person: bool,
     match_threshold: float,
     rarity: Callable[[str], float],
-    bounds: Sequence[float] | None = None,
+    bounds: Sequence[Sequence[float]] | None = None,
     compounds: Sequence[bool] | None = None,
 ) -> Scored:
     """Score one entity: best name pair, then every fact check, then the common-name cap.
 
-    `bounds[k]`, when given, is an upper bound of the name score of `cforms[k]` (kind
-    factor included): forms that cannot beat the best so far are not aligned; `compounds[k]`
+    `bounds[k][i]`, when given, is an upper bound of the name score of `cforms[k]` against
+    `qforms[i]` (kind factor included): pairs that cannot beat the best so far are not
+    aligned; `compounds[k]`
     False says that no compound pair is possible with `cforms[k]`.
     """
     best = -1.0
     best_pair: tuple[NameForm, NameForm, NameKind, list[Pair]] | None = None
     order = range(len(cforms))
     if bounds is not None:
-        order = sorted(order, key=lambda k: -bounds[k])  # type: ignore[assignment]
+        order = sorted(order, key=lambda k: -max(bounds[k]))  # type: ignore[assignment]
     for k in order:
         cf, kind = cforms[k]
-        if bounds is not None and bounds[k] <= best and best_pair is not None:
+        if bounds is not None and max(bounds[k]) <= best and best_pair is not None:
             break
         factor = NAME_KIND_FACTOR[kind]
-        for qf in qforms:
+        for qi, qf in enumerate(qforms):
+            if bounds is not None and bounds[k][qi] <= best and best_pair is not None:
+                continue
             s, pairs = align_forms(qf, cf, person,
                                    True if compounds is None else compounds[k])
             s *= factor
