@@ -269,12 +269,119 @@ def korean(baselines: bool) -> dict[str, Any]:
     return out
 
 
+# ----------------------------------------------------------------------------- 5. logic-v2
+def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
+                    n_pos: int) -> dict[str, Any]:
+    """nomenklatura logic-v2 (bench extra, never imported by the package) on fixed samples:
+    `n_pairs` name_bench pairs (name-v1 scored on the same pairs), and `n_pos` UN positives
+    whose 50 best token_sort brute-force candidates logic-v2 rescores (recall@10)."""
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm
+        from nomenklatura.matching.types import ScoringConfig
+    except ImportError:
+        print("nomenklatura not installed: logic-v2 skipped", file=sys.stderr)
+        return {"skipped": "nomenklatura not installed"}
+    from rapidfuzz import fuzz, process
+
+    algo = get_algorithm("logic-v2")
+    assert algo is not None
+    cfg = ScoringConfig.defaults()
+    serial = [0]
+
+    def proxy(schema: str, name: str, **props: str | None) -> Any:
+        serial[0] += 1
+        e = model.make_entity(schema)
+        e.id = f"bench-{serial[0]}"  # unique: nomenklatura caches by id
+        e.add("name", name)
+        for k, v in props.items():
+            if v:
+                e.add(k, v)
+        return e
+
+    algo.compare(proxy("Person", "warm up"), proxy("Person", "warm up"), cfg)  # loads models
+    rows = read_csv(BENCH_DATA / "opensanctions_nomenklatura" / "name_bench_cases.csv")
+    rows = random.Random(3).sample(rows, min(n_pairs, len(rows)))
+    settings = get_settings()
+    counts = {"logic-v2": [0, 0, 0], "name-v1": [0, 0, 0]}
+    secs = 0.0
+    for row in rows:
+        truth = row["is_match"].strip().lower() == "true"
+        schema = row["schema"] if row["schema"] in ("Person", "Company", "Organization",
+                                                    "LegalEntity", "Vessel") else "LegalEntity"
+        t = time.perf_counter()
+        lv2 = algo.compare(proxy(schema, row["name1"]), proxy(schema, row["name2"]), cfg).score
+        secs += time.perf_counter() - t
+        kind = SCHEMA_KIND.get(row["schema"])
+        ekind = EntityKind(kind) if kind else EntityKind.ORGANIZATION
+        ours = screener.compare(ScreeningQuery(name=row["name1"], type=kind),
+                                Entity("bench", "x", ekind, [Name(row["name2"])])).score
+        for algo_name, pred in (("logic-v2", lv2 >= 0.7),
+                                ("name-v1", ours >= settings.review_threshold)):
+            c = counts[algo_name]
+            c[0 if pred and truth else 1 if pred else 2] += int(pred or truth)
+    out: dict[str, Any] = {"pairs": len(rows), "pair_scores_per_s": round(len(rows) / secs, 1)}
+    table = []
+    for algo_name, (tp, fp, fn) in counts.items():
+        pr, rc, f1 = prf(tp, fp, fn)
+        table.append([algo_name, f"name_bench sample {len(rows)}", pr, rc, f1])
+        out[f"{algo_name}/name_bench_sample"] = {"precision": round(pr, 4),
+                                                 "recall": round(rc, 4), "f1": round(f1, 4)}
+    # UN positives: rescoring the 50 best token_sort candidates.
+    treated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_treated.csv")
+    untreated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_untreated.csv")
+    pick = random.Random(5).sample(range(len(treated)), min(n_pos, len(treated)))
+    names: list[str] = []
+    owners: list[Entity] = []
+    for e in entities:
+        for nm in e.names:
+            names.append(clean_name(nm.value))
+            owners.append(e)
+    un_names = {clean_name(nm.value): e.id for e in entities if e.source == "un"
+                for nm in e.names}
+    hit = total = 0
+    lat = []
+    for k in pick:
+        expected = un_names.get(clean_name(untreated[k]["full_name"]))
+        if expected is None:
+            continue
+        total += 1
+        q = proxy("Person", treated[k]["full_name"])
+        t = time.perf_counter()
+        cands = process.extract(clean_name(treated[k]["full_name"]), names,
+                                scorer=fuzz.token_sort_ratio, limit=50)
+        scored: dict[str, float] = {}
+        for _, _, idx in cands:
+            e = owners[idx]
+            if e.id in scored:
+                continue
+            schema = "Person" if e.kind is EntityKind.PERSON else "LegalEntity"
+            r = proxy(schema, e.primary_name)
+            for nm in e.names[1:]:
+                r.add("alias", nm.value)
+            scored[e.id] = algo.compare(q, r, cfg).score
+        lat.append((time.perf_counter() - t) * 1000)
+        top = sorted(scored, key=lambda i: -scored[i])[:10]
+        hit += expected in top
+    lat.sort()
+    out["un_positives_sample"] = {"n": total, "recall@10": round(hit / total, 4) if total else 0,
+                                  "p50_ms": round(lat[len(lat) // 2], 1) if lat else None,
+                                  "p99_ms": round(lat[int(0.99 * len(lat))], 1) if lat else None}
+    table.append(["logic-v2 (50 token_sort cands)", f"UN positives sample {total}", "", "",
+                  hit / total if total else 0])
+    print_table("nomenklatura logic-v2 on fixed samples (last column: F1, or recall@10)",
+                ["algorithm", "sample", "precision", "recall", "F1 / recall@10"], table)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--negatives", type=int, default=None,
                         help="sample this many rows of each negatives file (default: all)")
     parser.add_argument("--skip-baselines", action="store_true")
-    parser.add_argument("--parts", default="pairs,positives,negatives,korean")
+    parser.add_argument("--parts", default="pairs,positives,negatives,korean,logic-v2")
+    parser.add_argument("--lv2-pairs", type=int, default=300)
+    parser.add_argument("--lv2-positives", type=int, default=100)
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     entities, versions = load_lists()
@@ -292,6 +399,9 @@ def main() -> None:
         result["negatives"] = negatives(screener, args.negatives)
     if "korean" in parts:
         result["korean"] = korean(baselines)
+    if "logic-v2" in parts:
+        result["logic_v2"] = logic_v2_sample(screener, screener.entities, args.lv2_pairs,
+                                             args.lv2_positives)
     emit_json(result)
 
 
