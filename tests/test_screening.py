@@ -91,3 +91,22 @@ def test_cli_screen_json(screener: Screener) -> None:
         assert res.exit_code == 0 and "AGROSOYUZ" in res.output
     finally:
         set_default_screener(None)
+
+
+def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
+    from proscribe.screening import LIST_FLOOR_BELOW_REVIEW
+    from proscribe.settings import get_settings
+
+    words = ["kim", "jong", "un", "ri", "yong", "ho", "pak", "chol", "wang", "wen", "xian",
+             "ali", "hassan", "abdul", "rahman", "bank", "melli", "trading"]
+    ents = [Entity("t", str(i), EntityKind.PERSON if i % 3 else EntityKind.ORGANIZATION,
+                   [Name(" ".join(words[(i * k + 3) % len(words)] for k in range(1, 2 + i % 3)))])
+            for i in range(60)]
+    s = Screener.build(ents, [])
+    floor = get_settings().review_threshold - LIST_FLOOR_BELOW_REVIEW
+    for name in ["kim jong un", "wen xian wang", "abdul rahman ali", "bank melli", "ri yong"]:
+        q = ScreeningQuery(name=name, limit=5)
+        full = [(round(x.score, 4), s.entities[e].id) for x, e in s.score_all(q)
+                if x.score >= floor][:5]
+        got = [(c.score, c.entity_id) for c in s.screen(q).candidates]
+        assert got == full, name

@@ -1,0 +1,43 @@
+"""The vectorised bounds never undercut the exact alignment they let the screener skip."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proscribe.matching.name_v1 import align_forms, name_forms
+from proscribe.matching.name_v1.bounds import TokenTable
+
+WORDS = ["kim", "jong", "un", "jongun", "chong", "ri", "lee", "yi", "pak", "park", "choe",
+         "mohammed", "muhammad", "ali", "al", "abd", "abdul", "rahman", "wang", "wen", "xian",
+         "jsc", "argument", "jscargument", "11420", "11421", "a", "j", "k", "smith", "smyth",
+         "somad", "okta", "aqqad", "hong", "chen", "chan", "hall"]
+
+token_lists = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(token_lists, min_size=1, max_size=3), st.lists(token_lists, min_size=1,
+       max_size=12), st.lists(st.booleans(), min_size=12, max_size=12))
+def test_bound_is_at_least_the_exact_score(queries: list[list[str]],
+                                           names: list[list[str]],
+                                           person: list[bool]) -> None:
+    qforms = [name_forms(" ".join(q), True)[0] for q in queries]
+    cforms = [name_forms(" ".join(n), True)[0] for n in names]
+    table = TokenTable.build(cforms, person[: len(cforms)])
+    bounds, compound = table.upper_bounds(qforms, np.arange(len(cforms)))
+    for k, cf in enumerate(cforms):
+        for i, qf in enumerate(qforms):
+            exact, _ = align_forms(qf, cf, person[k])
+            assert bounds[i, k] >= exact - 1e-9, (qf, cf, bounds[i, k], exact)
+            if not compound[k]:
+                # Without a possible compound the compound search changes nothing.
+                assert align_forms(qf, cf, person[k], False)[0] == exact
+
+
+def test_bound_separates_a_far_name() -> None:
+    (q,) = name_forms("satya okta marpaung", True)
+    (c,) = name_forms("aqqad ziyad", True)
+    bounds, _ = TokenTable.build([c], [True]).upper_bounds([q], np.arange(1))
+    assert bounds[0, 0] < 0.3
