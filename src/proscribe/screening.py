@@ -240,7 +240,8 @@ class Screener:
     def __init__(self, entities: list[Entity], versions: list[ListVersion],
                  forms: list[NameForm], form_kinds: list[NameKind],
                  entity_forms: list[list[int]], index: CandidateIndex) -> None:
-        self._entities = entities
+        self._entity_list: list[Entity] | None = entities
+        self._entity_file: Path | None = None
         self.versions = versions
         self._forms = forms
         self._form_kinds = form_kinds
@@ -257,11 +258,28 @@ class Screener:
         self._kind_factor = np.fromiter((NAME_KIND_FACTOR[k] for k in form_kinds),
                                         dtype=np.float64, count=len(form_kinds))
         self._facts = [EntityFacts(e) for e in entities]
-        self._by_id = {e.id: n for n, e in enumerate(entities)}
+        # What a result shows of an entity, as plain tuples: a loaded screener reads the
+        # full entity records only when asked for them (they are most of the load time).
+        self._heads = [(e.id, e.source, e.ref, e.kind, e.primary_name) for e in entities]
+        self._finish()
+
+    def _finish(self) -> None:
+        self._by_id = {h[0]: n for n, h in enumerate(self._heads)}
         self._used = [UsedListVersion(source=v.source, version=v.version, published=v.published)
-                      for v in versions]
+                      for v in self.versions]
         self._algo = AlgorithmInfo(id=ALGORITHM_ID, version=ALGORITHM_VERSION,
                                    settings=dict(ALGORITHM_SETTINGS))
+        self._entity_lock = threading.Lock()
+
+    @property
+    def _entities(self) -> list[Entity]:
+        if self._entity_list is None:
+            with self._entity_lock:
+                if self._entity_list is None:
+                    assert self._entity_file is not None
+                    with open(self._entity_file, "rb") as fh:
+                        self._entity_list = pickle.load(fh)  # noqa: S301 - our own file
+        return self._entity_list
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -396,7 +414,8 @@ class Screener:
                     heapq.heappush(top, scored.score)
                 elif scored.score > top[0]:
                     heapq.heapreplace(top, scored.score)
-        out.sort(key=lambda p: (-p[0].score, self._entities[p[1]].id))
+        heads = self._heads
+        out.sort(key=lambda p: (-p[0].score, heads[p[1]][0]))
         return out if limit is None else out[:limit]
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
@@ -449,15 +468,15 @@ class Screener:
         return [self.screen(q) for q in queries]
 
     def _candidate(self, s: Scored, ent: int, prep: _Prepared) -> Candidate:
-        entity = self._entities[ent]
+        eid, source, ref, kind, name = self._heads[ent]
         band: Band = ("match" if s.score >= prep.match else
                       "review" if s.score >= prep.review else "no_match")
         return Candidate(
-            entity_id=entity.id,
-            source=entity.source,
-            ref=entity.ref,
-            kind=entity.kind,
-            name=entity.primary_name,
+            entity_id=eid,
+            source=source,
+            ref=ref,
+            kind=kind,
+            name=name,
             matched_name=s.matched_name,
             score=round(s.score, 4),
             band=band,
@@ -468,31 +487,47 @@ class Screener:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: Path | str) -> None:
-        """Write the index (numpy arrays, memory-mappable) and a pickle of the rest."""
+        """Write the index (numpy arrays, memory-mappable), the prepared names and facts,
+        and the entity records apart (read on first use after a load)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         self.index.save(folder)
+        with open(folder / "entities.pkl", "wb") as fh:
+            pickle.dump(self._entities, fh, protocol=pickle.HIGHEST_PROTOCOL)
         with open(folder / "screener.pkl", "wb") as fh:
             pickle.dump({"algorithm": ALGORITHM_ID, "version": ALGORITHM_VERSION,
-                         "entities": self._entities, "versions": self.versions,
+                         "heads": self._heads, "facts": self._facts, "versions": self.versions,
                          "forms": self._forms, "kinds": self._form_kinds,
-                         "entity_forms": self._entity_forms}, fh,
+                         "entity_forms": self._entity_forms, "tokens": self._tokens,
+                         "kind_factor": self._kind_factor}, fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: Path | str, mmap: bool = True) -> Screener:
         folder = Path(path)
-        if not (folder / "screener.pkl").is_file():
+        if not (folder / "screener.pkl").is_file() or not (folder / "entities.pkl").is_file():
             raise IndexNotReadyError("no saved screening index here", path=str(folder))
         with open(folder / "screener.pkl", "rb") as fh:
             data = pickle.load(fh)  # noqa: S301 - our own file, written by save()
-        if data.get("algorithm") != ALGORITHM_ID or data.get("version") != ALGORITHM_VERSION:
+        if data.get("algorithm") != ALGORITHM_ID or data.get("version") != ALGORITHM_VERSION \
+                or "heads" not in data:
             raise IndexNotReadyError("saved index was built by another algorithm version; "
                                      "rebuild it", path=str(folder),
                                      found=f"{data.get('algorithm')} {data.get('version')}")
-        index = CandidateIndex.load(folder, mmap=mmap)
-        return cls(data["entities"], data["versions"], data["forms"], data["kinds"],
-                   data["entity_forms"], index)
+        self = cls.__new__(cls)
+        self._entity_list = None
+        self._entity_file = folder / "entities.pkl"
+        self.versions = data["versions"]
+        self._forms = data["forms"]
+        self._form_kinds = data["kinds"]
+        self._entity_forms = data["entity_forms"]
+        self.index = CandidateIndex.load(folder, mmap=mmap)
+        self._tokens = data["tokens"]
+        self._kind_factor = data["kind_factor"]
+        self._facts = data["facts"]
+        self._heads = data["heads"]
+        self._finish()
+        return self
 
 
 # ------------------------------------------------------------------------- default screener

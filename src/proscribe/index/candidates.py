@@ -262,4 +262,10 @@ class CandidateIndex:
         form_entity = np.load(folder / "form_entity.npy", mmap_mode=mode)
         with open(folder / "keys.pkl", "rb") as fh:
             head = pickle.load(fh)  # noqa: S301 - our own file, written by save()
+        # Plain ndarray views of the same mapping: every slice of an np.memmap is another
+        # memmap built in Python, and the lookup slices postings dozens of times a query.
+        if isinstance(offsets, np.memmap):
+            offsets = offsets.view(np.ndarray)
+            postings = postings.view(np.ndarray)
+            form_entity = form_entity.view(np.ndarray)
         return cls(head["slots"], offsets, postings, form_entity, head["identifiers"])
