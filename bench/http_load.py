@@ -161,6 +161,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per concurrency level")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--levels", default="1,8,64", help="concurrent clients per level")
+    parser.add_argument("--http", default="auto", help="serve --http: auto, httptools, h11")
+    parser.add_argument("--loop", default="auto", help="serve --loop: auto, uvloop, asyncio")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
 
@@ -180,7 +182,8 @@ def main() -> None:
     port = _free_port()
     log = open(tmp / "serve.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers",
-                               str(args.workers), "--log-level", "warning"],
+                               str(args.workers), "--log-level", "warning",
+                               "--http", args.http, "--loop", args.loop],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 60
@@ -229,6 +232,7 @@ def main() -> None:
     print(f"in-process Screener.screen(): {baseline:.0f} queries/s")
     print(json.dumps({
         "bench": "http_load", "workers": args.workers, "seconds": args.seconds,
+        "http": args.http, "loop": args.loop,
         "in_process_qps": round(baseline, 1),
         "levels": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
                     if k != "error_samples"} for r in results],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import multiprocessing
@@ -69,8 +70,6 @@ def test_edited_column_is_detected(log: AuditLog) -> None:
 
 def test_edited_record_with_recomputed_hash_is_detected(log: AuditLog) -> None:
     """Re-hashing the edited record still breaks the link to the next one."""
-    import hashlib
-
     from proscribe.store.audit import canonical_json
 
     rec = next(r for r in log.records() if r.seq == 2)
@@ -193,3 +192,55 @@ def test_audit_cli(db_url: str, tmp_path: Path) -> None:
     r = runner.invoke(app, ["audit", "verify", "--json"])
     assert r.exit_code == 1
     assert json.loads(r.stdout)["problems"]
+
+
+def test_record_text_is_canonical_json_of_the_record(db_url: str) -> None:
+    """The record text is assembled from canonical pieces; it must be canonical_json."""
+    from proscribe.store.audit import canonical_json
+
+    log = AuditLog.open(db_url)
+    result = {"candidates": [{"name": "Чан Су Хан", "score": 1e-05, "big": 1e16,
+                              "nested": {"b": [1, 2.5, None], "a": True}}],
+              "band": "match", "note": 'quote " and \\ and \n and \u2028'}
+    lvs = [{"source": "un", "version": "v1", "published": None, "sha256": "ab"}]
+    algorithm = {"id": "name-v1", "version": "1.0.0", "settings": {"z": 0.95, "a": 8.5}}
+    entries = [
+        AuditEntry("screen", {"name": "Jang"}, result, key_id="k1", list_versions=lvs,
+                   algorithm=algorithm, result_json=canonical_json(result)),
+        AuditEntry("screen", {"name": "Jang"}, result, key_id=None, list_versions=lvs,
+                   algorithm=algorithm),  # serialized by the log itself
+        AuditEntry("check", {"x": ["é"]}, {}, key_id="k2", list_versions=[], algorithm=None,
+                   request_json=canonical_json({"x": ["é"]})),
+    ]
+    records = log.append_many(entries)
+    stored = {r.seq: r for r in log.records()}
+    for rec in records:
+        text = canonical_json(stored[rec.seq].record)
+        assert canonical_json(rec.record) == text
+        assert rec.hash == hashlib.sha256(text.encode()).hexdigest()
+    assert records[0].record["result_digest"] == records[1].record["result_digest"]
+    assert log.verify().ok
+
+
+def test_group_commit_orders_and_chains_a_burst(db_url: str) -> None:
+    """Many requests waiting at once: few transactions, one linear chain, each its record."""
+    import asyncio
+
+    from proscribe.api.auditing import AuditWriter
+
+    log = AuditLog.open(db_url)
+    writer = AuditWriter(log)
+    writer.start()
+
+    async def burst() -> list[int]:
+        recs = await asyncio.gather(*[
+            writer.write(AuditEntry("screen", {"i": i}, {"i": i})) for i in range(200)])
+        return [r.record["request"]["i"] for r in recs]
+
+    try:
+        assert asyncio.run(burst()) == list(range(200))
+    finally:
+        writer.stop()
+    assert writer.records == 200 and writer.batches < 200
+    report = log.verify()
+    assert report.ok and report.records == 200

@@ -30,9 +30,9 @@ JANG = {"name": "Jang Su Han", "type": "person", "dob": "1969"}
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 on a free port in a thread; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    from proscribe.cli.serve import listen_socket
+
+    sock = listen_socket("127.0.0.1", 0)  # as `proscribe serve` makes it: Nagle off
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False,
                                            lifespan="on", timeout_graceful_shutdown=10))
@@ -173,3 +173,42 @@ def test_serve_with_workers_shares_one_index(env: Env, tmp_path: Path) -> None:
     assert lines, log_path.read_text()
     assert all("level" in json.loads(ln) for ln in lines)
     assert KeyStore.open(env.url).list()
+
+
+def test_listen_socket_turns_nagle_off() -> None:
+    """With Nagle on, each keep-alive answer (headers, then body: two writes) waited for
+    the client's delayed ACK: ~45 ms a request under `serve --workers 2`."""
+    from proscribe.cli.serve import listen_socket
+
+    sock = listen_socket("127.0.0.1", 0)
+    try:
+        sock.listen(1)
+        with socket.create_connection(sock.getsockname()[:2]):
+            conn, _ = sock.accept()
+            with conn:
+                assert conn.proto == socket.IPPROTO_TCP  # asyncio sets TCP_NODELAY on these
+                assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        sock.close()
+
+
+def test_other_workers_follow_a_swap_within_the_signal_poll(env: Env) -> None:
+    """A swap in one worker reaches another by a stat of index/CURRENT, not the store poll."""
+    from proscribe.api.service import SIGNAL_POLL_S, IndexManager
+
+    config = ApiConfig(api_index_poll_s=3600)  # the store poll never fires in this test
+    a, b = IndexManager(env.settings, config), IndexManager(env.settings, config)
+    assert a.load() is not None and b.load() is not None
+    b.start_watcher()
+    try:
+        env.add_version("v2")
+        report = a.update()
+        assert report["status"] == "updated"
+        assert a.current is not None
+        wanted = a.current.index_version
+        deadline = time.monotonic() + 20 * SIGNAL_POLL_S + 5
+        while b.current is None or b.current.index_version != wanted:
+            assert time.monotonic() < deadline, "the other worker never swapped"
+            time.sleep(0.02)
+    finally:
+        b.stop_watcher()

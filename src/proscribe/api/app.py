@@ -6,6 +6,7 @@ factory, once per worker). Errors raised by the core are mapped to HTTP codes he
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,7 +42,7 @@ from proscribe.api.models import (
     UpdateResponse,
 )
 from proscribe.api.observe import Metrics, ServiceMiddleware
-from proscribe.api.security import Authenticator, TokenBucket, require
+from proscribe.api.security import SECURITY, Authenticator, TokenBucket, require, require_fast
 from proscribe.api.service import (
     ALGORITHM,
     IndexManager,
@@ -62,7 +63,7 @@ from proscribe.errors import (
 )
 from proscribe.screening import ScreeningQuery
 from proscribe.settings import Settings, get_settings
-from proscribe.store.audit import AuditEntry, AuditLog, digest
+from proscribe.store.audit import AuditEntry, AuditLog, canonical_json, digest
 from proscribe.store.keys import ApiKey, KeyStore
 
 log = logging.getLogger("proscribe.api")
@@ -94,12 +95,22 @@ class ApiService:
         self.algorithm_header = f"{ALGORITHM['id']}@{ALGORITHM['version']}".encode()
 
     async def record(self, endpoint: str, key: ApiKey, request: Any, result: Any,
-                     served: Served | None) -> int:
-        stored = result if self.config.api_audit_results else {"digest": digest(result)}
+                     served: Served | None, *, result_json: str | None = None) -> int:
+        """Append the audit record and wait for its commit; returns its sequence number.
+
+        `result_json`, when given, is `canonical_json(result)`, already computed by the
+        caller (it is also the body of the answer): it is hashed and stored as is.
+        """
+        if self.config.api_audit_results:
+            stored = result
+        else:
+            stored = {"digest": digest(result) if result_json is None
+                      else hashlib.sha256(result_json.encode()).hexdigest()}
+            result_json = None
         entry = AuditEntry(
             endpoint=endpoint, request=request, result=stored, key_id=key.key_id,
             list_versions=served.list_versions if served else [],
-            algorithm=ALGORITHM,
+            algorithm=ALGORITHM, result_json=result_json,
         )
         try:
             rec = await self.audit.write(entry)
@@ -182,10 +193,23 @@ def _query(q: Any) -> ScreeningQuery:
 
 
 def _result(result: Any) -> dict[str, Any]:
-    data: dict[str, Any] = result.model_dump(mode="json")
-    for key in ("algorithm", "list_versions"):
-        data.pop(key, None)
+    data: dict[str, Any] = result.model_dump(mode="json",
+                                             exclude={"algorithm", "list_versions"})
     return data
+
+
+def _answer(served: Served, audit_id: int, as_of: date | None, result_json: str) -> Response:
+    """The /screen answer: provenance, audit id and as-of, then the result's own fields.
+
+    Spliced from JSON already made: `served.provenance_json` (once per index) and the
+    canonical result text that was hashed into the audit record. Nothing is serialized
+    again and no response model re-validates it.
+    """
+    head = served.provenance_json + b'"audit_id":%d,"as_of":%s' % (
+        audit_id, b'"%s"' % as_of.isoformat().encode() if as_of else b"null")
+    body = result_json.encode()
+    body = head + b"}" if body == b"{}" else head + b"," + body[1:]
+    return Response(b"{" + body, media_type="application/json")
 
 
 def _check(activity: CheckRequest, screener: Any) -> Any:
@@ -221,12 +245,16 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         version="0.1.0",
         lifespan=lifespan,
         responses={413: ERRORS[413]},
+        # The service has its own metrics and logs (observe.py); FastAPI's native
+        # OpenTelemetry hook asks three providers whether it is wanted on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.service = service
     app.add_middleware(ServiceMiddleware, service=service)
     _install_handlers(app)
 
     screen_key = Depends(require("screen"))
+    screen_key_fast = Depends(require_fast("screen"))
     check_key = Depends(require("check"))
     admin_key = Depends(require("admin"))
     any_key = Depends(require(None))
@@ -239,18 +267,22 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
 
     # ------------------------------------------------------------------ screening
     @app.post("/screen", response_model=ScreenResponse, tags=["screening"],
-              responses=ERRORS)
+              responses=ERRORS, openapi_extra={"security": SECURITY})
     async def screen(request: Request, body: ScreenRequest,
-                     key: ApiKey = screen_key) -> JSONResponse:
+                     key: ApiKey = screen_key_fast) -> Response:
         """Screen one party; every candidate with its score, band and reasons."""
+        # The hot route: the screening runs on the event loop (a thread hop costs more
+        # than it frees under the GIL), the result is serialized once (canonical JSON,
+        # hashed into the audit record and spliced into the answer), and the key check
+        # is one flat dependency.
         served = await _served(request, body.as_of)
         query = _query(body)
         result = _result(served.screener.screen(query))
+        result_json = canonical_json(result)
         req = body.model_dump(mode="json", exclude_none=True)
-        audit_id = await service.record("screen", key, req, result, served)
-        return JSONResponse({**served.provenance(), "audit_id": audit_id,
-                             "as_of": body.as_of.isoformat() if body.as_of else None,
-                             **result})
+        audit_id = await service.record("screen", key, req, result, served,
+                                        result_json=result_json)
+        return _answer(served, audit_id, body.as_of, result_json)
 
     @app.post("/screen/batch", response_model=ScreenBatchResponse, tags=["screening"],
               responses=ERRORS)

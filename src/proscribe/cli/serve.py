@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,11 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     log_level: Annotated[str, typer.Option(help="debug, info, warning, error.")] = "info",
+    http: Annotated[str, typer.Option(
+        help="HTTP parser: auto (httptools when installed, else h11), httptools, h11.")] = "auto",
+    loop: Annotated[str, typer.Option(
+        help="Event loop: auto (uvloop when installed, else asyncio), uvloop, asyncio.")]
+    = "auto",
 ) -> None:
     """Run the HTTP API under uvicorn (JSON logs on stderr).
 
@@ -32,6 +38,7 @@ def serve(
     import os
 
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from proscribe.api.config import ApiConfig
     from proscribe.api.observe import configure_logging
@@ -53,7 +60,7 @@ def serve(
     if settings.lists_dir:
         os.environ.setdefault("PROSCRIBE_LISTS_DIR", str(settings.lists_dir))
     os.environ["PROSCRIBE_LOG_LEVEL"] = log_level
-    uvicorn.run(
+    config = uvicorn.Config(
         "proscribe.api.app:app_from_env",
         factory=True,
         host=host,
@@ -62,7 +69,42 @@ def serve(
         log_config=log_config,
         access_log=False,
         proxy_headers=False,
+        http=http,
+        loop=loop,
     )
+    sock = listen_socket(host, port)
+    try:
+        if workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, made here rather than by uvicorn, so that Nagle is off.
+
+    uvicorn's own socket for `--workers N` is `socket(AF_INET)`, whose protocol number is 0;
+    asyncio sets TCP_NODELAY only on accepted sockets whose protocol is IPPROTO_TCP, so on
+    that path every keep-alive response (headers and body are two writes) waited for the
+    client's delayed ACK: 40-50 ms a request. This socket says IPPROTO_TCP and sets
+    TCP_NODELAY itself (Linux copies it to each accepted connection).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        err.print(f"[red]cannot listen on {host}:{port}: {exc}")
+        raise typer.Exit(3) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 # ---------------------------------------------------------------------- keys
