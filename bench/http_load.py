@@ -88,8 +88,26 @@ class Conn:
             self.writer = self.reader = None
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its children (uvicorn workers)."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+    except psutil.NoSuchProcess:
+        pass
+    return total
+
+
 async def _level(port: int, key: str, clients: int, seconds: float,
-                 on_half: Any = None) -> dict[str, Any]:
+                 on_half: Any = None, server_pid: int | None = None) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[str] = []
     versions: dict[str, int] = {}
@@ -120,6 +138,8 @@ async def _level(port: int, key: str, clients: int, seconds: float,
             await conn.close()
 
     started = time.perf_counter()
+    cpu_server = _cpu(server_pid) if server_pid else 0.0
+    cpu_client = time.process_time()
     tasks = [asyncio.create_task(worker(n)) for n in range(clients)]
     update: dict[str, Any] | None = None
     if on_half is not None:
@@ -127,7 +147,10 @@ async def _level(port: int, key: str, clients: int, seconds: float,
         update = await on_half()
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
+    cpu_client = time.process_time() - cpu_client
+    cpu_server = (_cpu(server_pid) - cpu_server) if server_pid else float("nan")
     latencies.sort()
+    n = max(1, len(latencies))
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 \
@@ -137,7 +160,10 @@ async def _level(port: int, key: str, clients: int, seconds: float,
             "p50_ms": pct(0.50), "p99_ms": pct(0.99),
             "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
             "errors": len(errors), "error_samples": errors[:3], "versions": versions,
-            "update": update}
+            "update": update,
+            # CPU a request, of the server (all workers) and of this load generator: less
+            # noisy than req/s on a shared machine (the update's import is included).
+            "server_cpu_ms": cpu_server / n * 1000, "client_cpu_ms": cpu_client / n * 1000}
 
 
 def _in_process(data_dir: Path, seconds: float) -> float:
@@ -211,7 +237,7 @@ def main() -> None:
             middle = levels[len(levels) // 2]
             for clients in levels:
                 out.append(await _level(port, key, clients, args.seconds,
-                                        update if clients == middle else None))
+                                        update if clients == middle else None, server.pid))
             return out
 
         results = asyncio.run(run_all())
@@ -223,13 +249,15 @@ def main() -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'errors':>6} {'vs in-process':>13}  versions / update")
+          f"{'errors':>6} {'vs in-process':>13} {'srv cpu ms':>10} {'cli cpu ms':>10}"
+          "  versions / update")
     for r in results:
         upd = f"  update: {r['update']}" if r["update"] else ""
         print(f"{r['clients']:>7} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_ms']:>7.2f} "
-              f"{r['p99_ms']:>7.2f} {r['errors']:>6} {r['rps'] / baseline:>13.3f}  "
-              f"{r['versions']}{upd}")
-    print(f"in-process Screener.screen(): {baseline:.0f} queries/s")
+              f"{r['p99_ms']:>7.2f} {r['errors']:>6} {r['rps'] / baseline:>13.3f} "
+              f"{r['server_cpu_ms']:>10.3f} {r['client_cpu_ms']:>10.3f}  {r['versions']}{upd}")
+    print(f"in-process Screener.screen(): {baseline:.0f} queries/s "
+          f"({1000 / baseline:.3f} ms a query)")
     print(json.dumps({
         "bench": "http_load", "workers": args.workers, "seconds": args.seconds,
         "http": args.http, "loop": args.loop,

@@ -212,3 +212,20 @@ def test_other_workers_follow_a_swap_within_the_signal_poll(env: Env) -> None:
             time.sleep(0.02)
     finally:
         b.stop_watcher()
+
+
+def test_isolated_update_imports_and_builds_in_a_child(env: Env) -> None:
+    """`proscribe serve`'s updates: parsed and built in a child, mapped here; a refused
+    publication still leaves the old index serving."""
+    from proscribe.api.service import IndexManager
+
+    manager = IndexManager(env.settings, ApiConfig(api_index_poll_s=0), isolate_updates=True)
+    assert manager.load() is not None
+    env.add_version("v2")
+    report = manager.update()
+    assert report["status"] == "updated" and report["imported"], report
+    assert manager.current is not None and manager.current.header == "un=2026-02-10"
+    env.add_broken()
+    report = manager.update()
+    assert report["status"] == "refused" and report["refused"][0]["source"] == "un"
+    assert manager.current.header == "un=2026-02-10"

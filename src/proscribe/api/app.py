@@ -81,10 +81,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class ApiService:
     """Everything one app instance holds: index, keys, audit, limits, metrics."""
 
-    def __init__(self, settings: Settings, config: ApiConfig) -> None:
+    def __init__(self, settings: Settings, config: ApiConfig, *,
+                 isolate_updates: bool = False) -> None:
         self.settings = settings
         self.config = config
-        self.index = IndexManager(settings, config)
+        self.index = IndexManager(settings, config, isolate_updates=isolate_updates)
         engine = self.index.store.engine
         self.keys = KeyStore(engine)
         self.audit_log = AuditLog(engine)
@@ -219,11 +220,16 @@ def _check(activity: CheckRequest, screener: Any) -> Any:
     return check(activity, screener=screener)
 
 
-def create_app(settings: Settings | None = None, config: ApiConfig | None = None) -> FastAPI:
-    """One app over the store in `settings` (default: the environment's)."""
+def create_app(settings: Settings | None = None, config: ApiConfig | None = None, *,
+               isolate_updates: bool = False) -> FastAPI:
+    """One app over the store in `settings` (default: the environment's).
+
+    `isolate_updates`: list updates parse and build in a child process, so that they do
+    not hold this process's GIL while it serves (`proscribe serve` sets it).
+    """
     settings = settings or get_settings()
     config = config or settings
-    service = ApiService(settings, config)
+    service = ApiService(settings, config, isolate_updates=isolate_updates)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -480,7 +486,7 @@ def app_from_env() -> FastAPI:
     from proscribe.settings import reload_settings
 
     configure_logging(os.environ.get("PROSCRIBE_LOG_LEVEL", "info"))
-    return create_app(reload_settings())
+    return create_app(reload_settings(), isolate_updates=True)
 
 
 __all__ = ["ApiService", "create_app"]

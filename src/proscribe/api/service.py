@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
@@ -19,6 +20,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -112,9 +114,11 @@ def _plain_arrays(screener: Screener) -> Screener:
 class IndexManager:
     """Owns the current `Served` index, as-of indexes, and list updates."""
 
-    def __init__(self, settings: Settings, config: ApiConfig) -> None:
+    def __init__(self, settings: Settings, config: ApiConfig, *,
+                 isolate_updates: bool = False) -> None:
         self.settings = settings
         self.config = config
+        self.isolate_updates = isolate_updates  # import and build in a child process
         self.root = settings.index_path
         self._store: Store | None = None
         self._current: Served | None = None
@@ -263,22 +267,17 @@ class IndexManager:
             if folder is None or not Path(folder).is_dir():
                 raise ConfigError("no lists folder: set PROSCRIBE_LISTS_DIR",
                                   found=str(folder) if folder else None)
-            outcomes = import_folder(
-                self.store, Path(folder),
-                max_bytes=self.settings.max_list_file_mb * 1024 * 1024,
-            )
-            imported, refused = [], []
-            for out in outcomes:
-                if out.result is not None:
-                    if out.result.created:
-                        imported.append(version_info(out.result.version))
-                else:
-                    assert out.error is not None
-                    refused.append({"source": out.files.source,
-                                    "folder": str(out.files.paths[0].parent)
-                                    if out.files.paths else None,
-                                    **_jsonable(out.error.to_dict())})
-            served = self.load()
+            if self.isolate_updates:
+                # Parse and build in a fresh process: a parser holds the GIL for seconds
+                # (the first one in a process also builds its lookup tables: 1.6 s of CPU
+                # for the UN fixture), which would stall every request of this worker.
+                ctx = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+                    imported, refused = pool.submit(
+                        _import_and_build, self.settings, self.config, Path(folder)).result()
+            else:
+                imported, refused = self._import(Path(folder))
+            served = self.load()  # loads what the child saved, or builds it here
             changed = served is not None and (
                 previous is None or served.index_version != previous.index_version)
             status = "updated" if changed else "refused" if refused else "unchanged"
@@ -295,6 +294,24 @@ class IndexManager:
             return report
         finally:
             self._update_lock.release()
+
+    def _import(self, folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Import the folder into the store: (versions imported, publications refused)."""
+        outcomes = import_folder(
+            self.store, folder, max_bytes=self.settings.max_list_file_mb * 1024 * 1024,
+        )
+        imported, refused = [], []
+        for out in outcomes:
+            if out.result is not None:
+                if out.result.created:
+                    imported.append(version_info(out.result.version))
+            else:
+                assert out.error is not None
+                refused.append({"source": out.files.source,
+                                "folder": str(out.files.paths[0].parent)
+                                if out.files.paths else None,
+                                **_jsonable(out.error.to_dict())})
+        return imported, refused
 
     def _fetch(self, sources: list[str] | None) -> Path:
         from proscribe.sources.download import fetch, official_downloads
@@ -356,6 +373,18 @@ class IndexManager:
                     self.load()
             except Exception as exc:  # keep serving the old index, say why
                 log.warning("index refresh failed", extra={"error": repr(exc)})
+
+
+def _import_and_build(settings: Settings, config: ApiConfig, folder: Path
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """In a child process: import the folder, then build and save the index over the
+    store's current versions (under the file lock) for the serving processes to map."""
+    manager = IndexManager(settings, config)
+    imported, refused = manager._import(folder)
+    versions = manager.store.current_versions()
+    if versions:
+        manager.prepare(versions)
+    return imported, refused
 
 
 def _jsonable(value: Any) -> Any:
