@@ -49,13 +49,16 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 # ----------------------------------------------------------------------------- 1. pairs
-def name_bench(screener: Screener, baselines: bool) -> dict[str, Any]:
+def name_bench(screener: Screener, baselines: bool, verbose: bool = False) -> dict[str, Any]:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import JaroWinkler
 
     rows = read_csv(BENCH_DATA / "opensanctions_nomenklatura" / "name_bench_cases.csv")
     settings = get_settings()
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    # Errors at the match band, by the file's `category` column (what to fix first).
+    errors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    examples: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         kind = SCHEMA_KIND.get(row["schema"])
         truth = row["is_match"].strip().lower() == "true"
@@ -66,6 +69,12 @@ def name_bench(screener: Screener, baselines: bool) -> dict[str, Any]:
             "name-v1 alert": scored.score >= settings.review_threshold,
             "name-v1 match": scored.score >= settings.match_threshold,
         }
+        cat = row.get("category") or "(none)"
+        pred_m = preds["name-v1 match"]
+        errors[cat][0 if pred_m == truth else 1 if pred_m else 2] += 1
+        if pred_m != truth and verbose:
+            examples[cat].append(f"{'FP' if pred_m else 'FN'} {scored.score:.3f} "
+                                 f"{row['schema']}: {row['name1']} | {row['name2']}")
         if baselines:
             a, b = clean_name(row["name1"]), clean_name(row["name2"])
             preds["jaro-winkler"] = JaroWinkler.normalized_similarity(a, b) >= JW_THRESHOLD
@@ -88,6 +97,15 @@ def name_bench(screener: Screener, baselines: bool) -> dict[str, Any]:
                                   "f1": round(f, 4)}
     print_table(f"name_bench_cases.csv ({len(rows)} pairs)",
                 ["algorithm", "schema", "precision", "recall", "F1"], table)
+    cats = sorted(errors.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    print_table("name-v1 at the match band: errors by category",
+                ["category", "right", "false pos.", "false neg."],
+                [[c, *v] for c, v in cats])
+    out["errors_by_category"] = {c: {"fp": v[1], "fn": v[2]} for c, v in cats}
+    for cat, lines in sorted(examples.items()):
+        print(f"-- {cat}")
+        for line in lines:
+            print("   " + line)
     return out
 
 
@@ -379,6 +397,8 @@ def main() -> None:
     parser.add_argument("--negatives", type=int, default=None,
                         help="sample this many rows of each negatives file (default: all)")
     parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--errors", action="store_true",
+                        help="list every name_bench error at the match band")
     parser.add_argument("--parts", default="pairs,positives,negatives,korean,logic-v2")
     parser.add_argument("--lv2-pairs", type=int, default=300)
     parser.add_argument("--lv2-positives", type=int, default=100)
@@ -392,7 +412,7 @@ def main() -> None:
                               "build_s": round(build_s, 2)}
     baselines = not args.skip_baselines
     if "pairs" in parts:
-        result["name_bench"] = name_bench(screener, baselines)
+        result["name_bench"] = name_bench(screener, baselines, args.errors)
     if "positives" in parts:
         result["positives_un"] = positives(screener, screener.entities, baselines)
     if "negatives" in parts:

@@ -36,6 +36,7 @@ from proscribe.matching.name_v1 import (
     soft_cap,
 )
 from proscribe.matching.name_v1.bounds import TokenTable
+from proscribe.matching.name_v1.names import EXTRA_TOKEN_WEIGHT, korean_syllable_orders
 from proscribe.matching.name_v1.scorer import NAME_KIND_FACTOR, NAME_WEIGHT, PRIMARY_BONUS
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
 from proscribe.settings import get_settings
@@ -332,7 +333,9 @@ class Screener:
         if not token:
             return 0.0
         n = max(self.index.n_forms, RARITY_REFERENCE)
-        return max(math.log((n + 1) / (self.index.df("t" + part) + 1))
+        # A joined pair ("vladimirputin" ~ "vladimir putin") holds the evidence of every
+        # part, not just the rarest.
+        return sum(math.log((n + 1) / (self.index.df("t" + part) + 1))
                    for part in token.split())
 
     # ------------------------------------------------------------------ screening
@@ -369,6 +372,14 @@ class Screener:
             bounds = None
         else:
             ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
+            if prep.forms and korean_syllable_orders(prep.forms[0].text):
+                # A Hangul personal name is compared with person names syllable by syllable
+                # against every accepted spelling (names.hangul_latin_similarity), which the
+                # token bounds do not model: no pruning of person forms (those whose
+                # extra-token weight is the person one).
+                person_forms = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+                ubq[:, person_forms] = 1.0
+                comp[person_forms] = True
             ubq *= self._kind_factor[fids]
             ub = ubq.max(axis=0) if ubq.shape[0] else np.zeros(fids.shape[0])
             ent_ub: dict[int, float] = {}

@@ -17,7 +17,10 @@ from functools import lru_cache
 
 from proscribe.text.translit import HANGUL_SURNAMES
 
-__all__ = ["phonetic_key", "spelling_group"]
+__all__ = ["KOREAN_SURNAME_SPELLINGS", "phonetic_key", "spelling_group"]
+
+#: Every Latin spelling of a Korean surname (Kim, Ri, Lee, Pak, Choe...).
+KOREAN_SURNAME_SPELLINGS = frozenset(s for v in HANGUL_SURNAMES.values() for s in v) - {"i", "o", "u", "an", "in", "un", "so", "no", "na", "do", "ma", "mo", "to"}
 
 _DIGRAPHS = (
     ("tch", "j"),

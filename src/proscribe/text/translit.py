@@ -24,6 +24,7 @@ __all__ = [
     "HANGUL_SURNAMES",
     "detect_script",
     "hangul_romanizations",
+    "hangul_syllable_spellings",
     "latin_forms",
 ]
 
@@ -34,11 +35,14 @@ _INITIALS = {
     "rr": "g kk n d tt r m b pp s ss - j jj ch k t p h".split(),
     "mr": "k kk n t tt r m p pp s ss - ch tch ch k t p h".split(),
     "kp": "k kk n t tt r m p pp s ss - j jj ch k t p h".split(),
+    "common": "g kk n d tt r m b pp s ss - j jj ch k t p h".split(),
 }
 _MEDIALS = {
     "rr": "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split(),
     "mr": "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split(),
     "kp": "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split(),
+    # How South Koreans commonly write their own names (Sung, Hyun, Soo, Hoon, Hee).
+    "common": "a ae ya yae u e yu ye o wa wae oe yo oo wo we wi yu eu ee i".split(),
 }
 _FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
 
@@ -169,7 +173,7 @@ def hangul_romanizations(text: str) -> tuple[str, ...]:
     Korean personal name has its surname spelt the common way of each scheme (Kim, Ri, Pak).
     """
     forms: list[str] = []
-    for scheme in ("rr", "mr", "kp"):
+    for scheme in ("rr", "mr", "kp", "common"):
         words: list[str] = []
         for word in text.split():
             out: list[str] = []
@@ -177,7 +181,7 @@ def hangul_romanizations(text: str) -> tuple[str, ...]:
                 if _is_hangul(ch):
                     if i == 0 and _looks_like_korean_person(word):
                         spellings = HANGUL_SURNAMES[ch]
-                        if scheme == "rr":
+                        if scheme in ("rr", "common"):
                             out.append(spellings[0])
                         else:
                             out.append(_DPRK_SURNAMES.get(ch, _romanize_syllable(ch, scheme)))
@@ -190,6 +194,62 @@ def hangul_romanizations(text: str) -> tuple[str, ...]:
         if form and form not in forms:
             forms.append(form)
     return tuple(forms) or (clean_name(anyascii(text)),)
+
+
+# Every spelling lists use for one jamo, with a cost: 0 for Revised Romanization,
+# McCune-Reischauer (breves and apostrophes dropped) and the DPRK's own spellings; a little
+# more for the common informal variants (eo -> u, oo for u, ee for i, final ng -> n).
+_INITIAL_VARIANTS: tuple[dict[str, float], ...] = (
+    {"g": 0, "k": 0}, {"kk": 0, "gg": 0.1, "k": 0.2, "g": 0.2}, {"n": 0}, {"d": 0, "t": 0},
+    {"tt": 0, "dd": 0.1, "t": 0.2}, {"r": 0, "l": 0.1, "n": 0.2}, {"m": 0}, {"b": 0, "p": 0},
+    {"pp": 0, "bb": 0.1, "p": 0.2}, {"s": 0, "sh": 0.1}, {"ss": 0, "s": 0.2}, {"": 0},
+    {"j": 0, "ch": 0}, {"jj": 0, "tch": 0, "ch": 0.2, "j": 0.2}, {"ch": 0, "c": 0.2, "j": 0.2},
+    {"k": 0, "kh": 0.1}, {"t": 0, "th": 0.1}, {"p": 0, "ph": 0.1}, {"h": 0},
+)
+_MEDIAL_VARIANTS: tuple[dict[str, float], ...] = (
+    {"a": 0}, {"ae": 0, "e": 0.2}, {"ya": 0}, {"yae": 0, "ye": 0.2},
+    {"eo": 0, "o": 0, "u": 0.1, "ou": 0.2}, {"e": 0}, {"yeo": 0, "yo": 0, "you": 0.1, "yu": 0.2},
+    {"ye": 0}, {"o": 0, "oh": 0.2}, {"wa": 0}, {"wae": 0, "we": 0.2},
+    {"oe": 0, "oi": 0.2, "we": 0.2}, {"yo": 0}, {"u": 0, "oo": 0.1, "ou": 0.2},
+    {"wo": 0, "weo": 0.1}, {"we": 0}, {"wi": 0, "wee": 0.2}, {"yu": 0, "yoo": 0.1},
+    {"eu": 0, "u": 0, "ue": 0.2}, {"ui": 0, "eui": 0.1, "ee": 0.1, "i": 0.2},
+    {"i": 0, "ee": 0.1},
+)
+_FINAL_EXTRA = {"k": {"g": 0.1}, "t": {"d": 0.2, "s": 0.2}, "l": {"r": 0.1}, "p": {"b": 0.1},
+                "ng": {"n": 0.3}}
+
+
+@lru_cache(maxsize=4096)
+def hangul_syllable_spellings(ch: str, surname: bool = False) -> dict[str, float]:
+    """Latin spellings of one Hangul syllable -> their cost (0: a standard scheme).
+
+    "정" -> jeong, jong, chong, jung, chung, ...; with `surname`, the spellings lists use for
+    that surname cost nothing (Ri / Lee / Yi / Rhee for 이, Park / Pak / Bak for 박).
+    """
+    if not _is_hangul(ch):
+        latin = clean_name(anyascii(ch)).replace(" ", "")
+        return {latin: 0.0}
+    code = ord(ch) - 0xAC00
+    ini, rest = divmod(code, 21 * 28)
+    med, fin = divmod(rest, 28)
+    final = _FINALS[fin]
+    finals: dict[str, float] = {"": 0.0} if final == "-" else {final: 0.0, **_FINAL_EXTRA.get(
+        final, {})}
+    out: dict[str, float] = {}
+    for i, ci in _INITIAL_VARIANTS[ini].items():
+        medials = dict(_MEDIAL_VARIANTS[med])
+        if i == "" and med == 13:  # 우: Woo
+            medials.update({"woo": 0.1, "wu": 0.2})
+        for m, cm in medials.items():
+            for f, cf in finals.items():
+                v = i + m + f
+                cost = ci + cm + cf
+                if cost < out.get(v, 9.0):
+                    out[v] = cost
+    if surname:
+        for v in HANGUL_SURNAMES.get(ch, ()):
+            out[v] = 0.0
+    return out
 
 
 # ----------------------------------------------------------------------------- scripts

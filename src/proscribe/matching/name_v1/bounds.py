@@ -32,9 +32,9 @@ from rapidfuzz.process import cdist
 
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
-    INITIAL_WEIGHT,
     MIN_PAIR_SIMILARITY,
     NameForm,
+    token_weight,
 )
 from proscribe.text.phonetic import phonetic_key, spelling_group
 
@@ -71,7 +71,8 @@ class TokenTable:
                                   count=len(tokens))
         self.keys = np.fromiter((self._key_id(t, True) for t in tokens), dtype=np.int32,
                                 count=len(tokens))
-        wt = np.where(self.lengths == 1, INITIAL_WEIGHT, 1.0)
+        wt = np.fromiter((token_weight(t) for t in tokens), dtype=np.float64,
+                         count=len(tokens))
         self.weights = wt[form_tok] if form_tok.size else np.empty(0)
 
     def _group_id(self, token: str, add: bool) -> int:
@@ -140,7 +141,8 @@ class TokenTable:
         cg = self.groups[cols]
         ck = self.keys[cols]
         same_g = (rg[:, None] == cg[None, :]) & (rg[:, None] >= 0)
-        same_k = (rk[:, None] == ck[None, :]) & (rk[:, None] >= 0) & (rel <= 0.5)
+        same_k = (rk[:, None] == ck[None, :]) & (rk[:, None] >= 0) & (rel <= 0.5) & \
+            (np.abs(rl[:, None] - cl[None, :]) <= 1)
         sim = np.where(same_g, np.maximum(sim, 0.95), sim)
         sim = np.where(same_k, np.maximum(sim, 0.85), sim)
         rf = np.fromiter((ord(r[0]) if r else -1 for r in rows), dtype=np.int32,
@@ -149,7 +151,8 @@ class TokenTable:
         sim = np.where(initial, np.maximum(sim, 0.8), sim)
         # align_forms leaves a pair below MIN_PAIR_SIMILARITY unmatched: it adds nothing.
         sim[sim < MIN_PAIR_SIMILARITY] = 0.0
-        return sim
+        out: np.ndarray = sim
+        return out
 
     def upper_bounds(self, qforms: Sequence[NameForm],
                      fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -204,7 +207,7 @@ class TokenTable:
             for i in range(nq - 1):                   # query compounds i,i+1
                 bq[i] = np.maximum(bq[i], row_tok[nq + i])
                 bq[i + 1] = np.maximum(bq[i + 1], row_tok[nq + i])
-            wq = np.array([INITIAL_WEIGHT if len(t) == 1 else 1.0 for t in qt])
+            wq = np.array([token_weight(t) for t in qt])
             # Candidate tokens: best against any query row; or any compound of the form.
             col_tok = a.max(axis=0)
             comp_best = np.maximum.reduceat(b.max(axis=0), cseg) if b.shape[1] else \
@@ -219,8 +222,11 @@ class TokenTable:
             # When alpha applies, two or more candidate tokens are matched and weigh fully.
             two = (bq > 0).sum(axis=0) >= 2
             alpha = np.where(two, alpha_f, 1.0)
-            den = wq.sum() + alpha * wc_sum + np.where(
-                two, (1.0 - alpha_f) * np.minimum(2.0 * wc_min, wc_sum), 0.0)
+            # Unmatched tokens on either side weigh at least alpha (names._pairs_score).
+            wq_sum = wq.sum()
+            wq_low = min(2.0 * float(wq.min()), float(wq_sum))
+            den = alpha * (wq_sum + wc_sum) + np.where(
+                two, (1.0 - alpha_f) * (np.minimum(2.0 * wc_min, wc_sum) + wq_low), 0.0)
             ub = np.minimum(num / den, 1.0)
             if qf.joined:
                 jd = cdist([qf.joined], joined, scorer=OSA.distance, dtype=np.int32,

@@ -10,19 +10,34 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from proscribe.text.normalize import clean_name, split_legal_forms, strip_honorifics
-from proscribe.text.phonetic import phonetic_key, spelling_group
-from proscribe.text.translit import latin_forms
+from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
+from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
 
-__all__ = ["NameForm", "align_forms", "name_forms", "token_similarity"]
+__all__ = ["NameForm", "align_forms", "name_forms", "token_similarity", "token_weight"]
 
 #: Weight of an unmatched candidate token when at least two tokens matched: a list name
 #: with a middle name the query lacks is still the same name.
 EXTRA_TOKEN_WEIGHT = {"person": 0.35, "other": 0.75}
 #: Weight of a one-letter token (an initial).
 INITIAL_WEIGHT = 0.3
+#: Weight of a particle or function word ("al", "bin", "de", "of", "the", "and") and of a
+#: generic organisation word ("bank", "trading", "group"): they say little about identity,
+#: so agreeing on them proves little and missing them costs little.
+MINOR_WEIGHT = 0.4
+MINOR_TOKENS = frozenset(
+    """
+    the of and und for de des del della di du la le el al ad ar as at an ud ul da do dos das
+    van von der den ten y e et bin ben ibn bint abu abd
+    bank banca banco commercial trading trade company group holding holdings international
+    industrial industries industry enterprise enterprises services service general national
+    import export investment investments development technology technologies shipping
+    logistics management global partners foundation association society center centre
+    institute academy agency corporation organization organisation fund
+    """.split()
+)
 #: Below this a token pair is left unmatched rather than counted as a poor match.
 MIN_PAIR_SIMILARITY = 0.3
 #: Factor for tokens aligned out of order (not a rotation of the query's order).
@@ -62,8 +77,14 @@ def name_forms(value: str, person: bool | None = None) -> tuple[NameForm, ...]:
     seen: set[tuple[str, ...]] = set()
     for latin in latin_forms(value):
         raw = latin.split()
-        if person is not False:
+        if person:
             raw = strip_honorifics(raw)
+        elif person is None:
+            # Kind unknown: a title is dropped only from what still looks like a full name
+            # ("IG Minister" is not the person "IG").
+            kept = strip_honorifics(raw)
+            if len(kept) >= 2:
+                raw = kept
         rest, legal = split_legal_forms(" ".join(raw))
         if person:
             legal = ()
@@ -81,8 +102,27 @@ def name_forms(value: str, person: bool | None = None) -> tuple[NameForm, ...]:
     return tuple(out)
 
 
-def _weight(token: str) -> float:
-    return INITIAL_WEIGHT if len(token) == 1 else 1.0
+def token_weight(token: str) -> float:
+    """How much one token counts in a name: initials and minor words count less."""
+    if len(token) == 1:
+        return INITIAL_WEIGHT
+    return MINOR_WEIGHT if token in MINOR_TOKENS else 1.0
+
+
+_weight = token_weight
+_VOWELS = frozenset("aeiouy")
+#: Korean name syllables as lists romanise them ("kim", "yong", "chol", "hyok", "ryong").
+_KOREAN_SYLLABLE = re.compile(
+    r"^(?:[bcdghjkmnprst]|ch|kk|tt|pp|ss|jj|tch|sh|ph|th|kh)?"
+    r"(?:a|ae|ya|yae|eo|e|yeo|ye|o|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|oo|ou|yoo|you|ee)"
+    r"(?:k|n|t|l|m|p|ng|g|r|b)?$")
+
+
+def _looks_korean(tokens: tuple[str, ...]) -> bool:
+    """A romanised Korean personal name: a Korean surname and one-syllable tokens."""
+    return (2 <= len(tokens) <= 4
+            and (tokens[0] in KOREAN_SURNAME_SPELLINGS or tokens[-1] in KOREAN_SURNAME_SPELLINGS)
+            and all(_KOREAN_SYLLABLE.match(t) for t in tokens))
 
 
 @lru_cache(maxsize=500_000)
@@ -92,7 +132,8 @@ def token_similarity(a: str, b: str) -> float:
     Equal -> 1; tokens with digits must be equal; one spelling family (Ri / Lee) -> 0.95;
     an initial against a name with that initial -> 0.8; otherwise an edit-distance score
     that punishes short tokens harder (Chol / Chun: 0.25), raised to 0.85 when the phonetic
-    skeletons agree and at most half the letters differ (Mohammed / Muhammad, Jong / Chong).
+    skeletons agree, at most half the letters differ and the lengths differ by at most one
+    (Mohammed / Muhammad; not Castro / Castillo).
     """
     if a == b:
         return 1.0
@@ -108,9 +149,13 @@ def token_similarity(a: str, b: str) -> float:
     dist = OSA.distance(a, b)
     rel = dist / max(len(a), len(b))
     sim = max(0.0, 1.0 - 1.5 * rel)
-    ka = phonetic_key(a)
-    if sim < 0.85 and rel <= 0.5 and len(ka) >= 2 and ka == phonetic_key(b):
-        sim = 0.85
+    if sim < 0.85 and rel <= 0.5 and abs(len(a) - len(b)) <= 1:
+        # Same skeleton, about the same length, and both written with vowels: a spelling
+        # variant (Castro / Castillo and an acronym STTS / States are not).
+        ka = phonetic_key(a)
+        if len(ka) >= 2 and ka == phonetic_key(b) and _VOWELS.intersection(a) \
+                and _VOWELS.intersection(b):
+            sim = 0.85
     return sim
 
 
@@ -141,6 +186,13 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
     compound search when the caller knows no compound can pair (bounds.py).
     """
     qt, ct = q.tokens, c.tokens
+    if person and _is_hangul_char(q.text[:1]):
+        orders = korean_syllable_orders(q.text)
+        if orders:
+            if _is_hangul_char(c.text[:1]):
+                return _hangul_similarity(orders, c.text)
+            if not _has_hangul(c.text):
+                return hangul_latin_similarity(orders, c.raw_tokens)
     nq, nc = len(qt), len(ct)
     cand: list[tuple[float, int, int]] = []
     for i in range(nq):
@@ -199,8 +251,18 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
         out.append((" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), s))
     matched = len(pairs)
     alpha = EXTRA_TOKEN_WEIGHT["person" if person else "other"] if matched >= 2 else 1.0
-    den += sum(wq[i] for i in range(nq) if not mq[i])
-    den += alpha * sum(wc[j] for j in range(nc) if not mc[j])
+    if person and alpha < 1.0 and (_looks_korean(qt) or _looks_korean(ct)):
+        # A Korean given name is two syllables: one of them missing is another given name
+        # (Kim Chol is not Kim Yong Chol).
+        alpha = 1.0
+    left_q = sorted((wq[i] for i in range(nq) if not mq[i]), reverse=True)
+    left_c = sorted((wc[j] for j in range(nc) if not mc[j]), reverse=True)
+    # A token left on both sides is a different name in its place (al-Mosuli / al-Tikriti):
+    # it counts fully on both. Tokens left on one side only are extra names (a middle name,
+    # a patronymic on either side) and count `alpha` once two tokens matched.
+    k = min(len(left_q), len(left_c))
+    den += sum(left_q[:k]) + sum(left_c[:k])
+    den += alpha * (sum(left_q[k:]) + sum(left_c[k:]))
     score = num / den if den else 0.0
     if len(pairs) > 2 and not _in_cyclic_order(pairs):
         # Order-free, but a reshuffle that is not a rotation ("LAST FIRST" is one) ranks
@@ -262,3 +324,160 @@ def _improve_with_compounds(
         used_c.update(cj)
         chosen.append((s, qi, cj))
     return chosen
+
+
+# ----------------------------------------------------------------------------- Hangul
+# A Hangul personal name against a Latin one, syllable by syllable: each syllable accepts
+# every spelling lists use for it (hangul_syllable_spellings), and dynamic programming finds
+# the cheapest way to cut the Latin tokens into those syllables (a token holds one or more
+# whole syllables: "Jong-un", "Jong Un" and "Jongun" all fit 정은). Surname first or last.
+#: Cost of a Latin token or a Hangul syllable left without a counterpart, per letter.
+_SKIP_COST = 1.0
+#: Scale of a spelling's cost (hangul_syllable_spellings) against one edit.
+VARIANT_COST_FACTOR = 0.1
+
+
+def _is_hangul_char(ch: str) -> bool:
+    return bool(ch) and "\uac00" <= ch <= "\ud7a3"
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def korean_syllable_orders(text: str) -> tuple[tuple[str, ...], ...]:
+    """The syllables of a Hangul personal name, surname first, in each plausible order
+    ("김정은" and "정은 김" -> 김 정 은); empty when the text is not one."""
+    words = [w for w in clean_name(text).split() if w]
+    if not words or not all(all(_is_hangul_char(ch) for ch in w) for w in words):
+        return ()
+    sylls = "".join(words)
+    if not 2 <= len(sylls) <= 5:
+        return ()
+    orders: list[tuple[str, ...]] = []
+    if sylls[0] in HANGUL_SURNAMES:
+        orders.append(tuple(sylls))
+    if len(words) > 1 and words[-1][0] in HANGUL_SURNAMES:
+        orders.append(tuple(words[-1] + "".join(words[:-1])))
+    return tuple(orders)
+
+
+@lru_cache(maxsize=200_000)
+def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
+    spellings = hangul_syllable_spellings(syllable, surname)
+    best = 9.0
+    for v, c in spellings.items():
+        # A spelling's own cost only breaks ties between accepted spellings; a letter
+        # outside every accepted spelling costs a whole edit.
+        d = Levenshtein.distance(piece, v, score_cutoff=3) + VARIANT_COST_FACTOR * c
+        if d < best:
+            best = d
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _longest_spelling(syllable: str) -> int:
+    return max(len(v) for v in hangul_syllable_spellings(syllable, True))
+
+
+@lru_cache(maxsize=100_000)
+def hangul_latin_similarity(orders: tuple[tuple[str, ...], ...],
+                            tokens: tuple[str, ...]) -> tuple[float, list[Pair]]:
+    """Similarity of a Hangul name (its syllable orders) to Latin tokens, and the pairs."""
+    best: tuple[float, list[Pair]] = (0.0, [])
+    if not tokens:
+        return best
+    latin_orders = [tokens]
+    if len(tokens) > 1:
+        latin_orders.append(tokens[-1:] + tokens[:-1])
+    for sylls in orders:
+        for toks in latin_orders:
+            sim, pairs = _syllable_dp(sylls, toks)
+            if sim > best[0]:
+                best = (sim, pairs)
+    return best
+
+
+def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, list[Pair]]:
+    text = "".join(toks)
+    n, m = len(sylls), len(text)
+    ends = []
+    pos = 0
+    for t in toks:
+        pos += len(t)
+        ends.append(pos)
+    next_end = [0] * (m + 1)
+    k = 0
+    for p in range(m + 1):
+        while k < len(ends) and ends[k] <= p:
+            k += 1
+        next_end[p] = ends[k] if k < len(ends) else m
+    starts = {0, *ends}
+    inf = float("inf")
+    # Below MIN_PAIR_SIMILARITY the name says nothing: paths costing more are cut.
+    max_cost = (1.0 - MIN_PAIR_SIMILARITY) * max(m, 2 * n) / 3.0
+    # dp[i][p]: least cost of syllables[:i] against text[:p]; back: where it came from.
+    dp = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    dp[0][0] = 0.0
+    for i in range(n + 1):
+        for p in range(m + 1):
+            cur = dp[i][p]
+            if cur > max_cost:
+                continue
+            if p in starts and p < m:            # a whole Latin token left unmatched
+                q = next_end[p]
+                if cur + _SKIP_COST * (q - p) < dp[i][q]:
+                    dp[i][q] = cur + _SKIP_COST * (q - p)
+                    back[i][q] = (i, p)
+            if i == n:
+                continue
+            skip = cur + _SKIP_COST * 2          # a syllable left unmatched
+            if skip < dp[i + 1][p]:
+                dp[i + 1][p] = skip
+                back[i + 1][p] = (i, p)
+            limit = min(next_end[p] if p < m else m, p + _longest_spelling(sylls[i]) + 1)
+            for q in range(p + 1, limit + 1):
+                c = cur + _piece_cost(sylls[i], i == 0, text[p:q])
+                if c < dp[i + 1][q]:
+                    dp[i + 1][q] = c
+                    back[i + 1][q] = (i, p)
+    cost = dp[n][m]
+    if cost > max_cost:
+        return 0.0, []
+    # One syllable wrong in three is another person (Kim Yong Chol / Kim Yong Chun): the
+    # cost weighs twice what a token edit does.
+    sim = max(0.0, 1.0 - 3.0 * cost / max(m, 2 * n))
+    # Pairs per Latin token: the syllables it holds (for the explanation and the evidence).
+    held: dict[int, list[str]] = {}
+    i, p = n, m
+    while (i, p) != (0, 0):
+        prev = back[i][p]
+        if prev is None:
+            break
+        pi, pp = prev
+        if pi < i and pp < p:
+            tok = sum(1 for e in ends if e <= pp)
+            held.setdefault(tok, []).insert(0, sylls[pi])
+        i, p = pi, pp
+    pairs: list[Pair] = [("".join(held[j]), toks[j], sim) for j in range(len(toks)) if j in held]
+    return sim, pairs
+
+
+@lru_cache(maxsize=20_000)
+def _hangul_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> tuple[float,
+                                                                                 list[Pair]]:
+    """Two Hangul names, syllable by syllable (one syllable off in three is another name)."""
+    theirs = korean_syllable_orders(other)
+    if not theirs:
+        theirs = ("".join(clean_name(other).split()),)  # type: ignore[assignment]
+    best: tuple[float, list[Pair]] = (0.0, [])
+    for a in orders:
+        for b in theirs:
+            sa, sb = "".join(a), "".join(b)
+            d = Levenshtein.distance(sa, sb)
+            sim = max(0.0, 1.0 - 1.5 * d / max(len(sa), len(sb)))
+            if sim > best[0]:
+                best = (sim, [(sa, sb, sim)])
+    return best

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
 from proscribe.model import NameKind
+from proscribe.text.phonetic import spelling_group
 from proscribe.text.translit import detect_script
 
 __all__ = ["NAME_KIND_FACTOR", "Scored", "score_entity", "soft_cap"]
@@ -101,7 +102,8 @@ def score_entity(
     reasons: list[tuple[str, str, float]] = []
     if best_pair is None:
         name_score = 0.0
-        matched, qname, alignment = "", "", []
+        alignment: list[Pair] = []
+        matched, qname = "", ""
         raw = 0.0
     else:
         qf, cf, kind, alignment = best_pair
@@ -132,11 +134,17 @@ def score_entity(
             raw = floor
     score = soft_cap(raw)
     if best_pair is not None and not corroborated and score >= match_threshold - 0.02:
-        evidence = sum(sim * rarity(c) for _, c, sim in alignment)
         if detect_script(best_pair[0].text) in SYLLABIC_SCRIPTS:
             # A romanised Hangul or Han token is one syllable from a small inventory: it
             # tells less than a Latin name token of the same rarity among list names.
-            evidence *= SYLLABLE_EVIDENCE_FACTOR
+            # The evidence is the query's own (its least rare romanisation, times the mean
+            # similarity), so that the spelling a list chose (Rhee / Lee, Hee / Hui) does not
+            # decide which namesake leaves the review band.
+            mean = sum(sim for _, _, sim in alignment) / max(len(alignment), 1)
+            evidence = SYLLABLE_EVIDENCE_FACTOR * mean * min(
+                sum(rarity(spelling_group(t) or t) for t in qf.tokens) for qf in qforms)
+        else:
+            evidence = sum(sim * rarity(c) for _, c, sim in alignment)
         if evidence < COMMON_NAME_EVIDENCE:
             # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
             # review, and still in the order of the uncapped scores.
