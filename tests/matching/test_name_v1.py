@@ -62,3 +62,20 @@ def test_name_forms_split_legal_forms() -> None:
     (form,) = name_forms("PAO Sberbank", False)
     assert form.tokens == ("sberbank",) and form.legal == ("jsc",)
     assert name_forms("Mr John Smith", True)[0].tokens == ("john", "smith")
+
+
+def test_hangul_against_latin_syllable_by_syllable() -> None:
+    from proscribe.matching.name_v1.names import align_forms
+
+    def sim(hangul: str, latin: str) -> float:
+        return align_forms(name_forms(hangul, True)[0], name_forms(latin, True)[0], True)[0]
+
+    # Hyphen, space, joined; surname first or last: all the same name.
+    for latin in ("Kim Jong-un", "Kim Jong Un", "Kim Jongun", "Jong-un KIM"):
+        assert sim("김정은", latin) == 1.0
+    assert sim("정은 김", "Kim Jong Un") == 1.0
+    # Accepted but less usual spellings rank just below; another syllable is review at most.
+    assert 0.95 < sim("김정은", "Kim Jung-eun") < 1.0
+    assert sim("김영철", "Kim Yong Chun") < 0.8
+    assert sim("경수 김", "Kim Su Gwang") < 0.5
+    assert sim("김종은", "김정은") < 0.8

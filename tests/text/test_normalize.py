@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from proscribe.text import clean_name, latin_forms, phonetic_key, split_legal_forms
+from proscribe.text.translit import hangul_syllable_spellings
 
 
 def test_examples() -> None:
@@ -11,6 +12,21 @@ def test_examples() -> None:
     assert clean_name("11420 CORP.") == "11420 corp"
     assert split_legal_forms("ООО Агросоюз") == ("агросоюз", ("ooo",))
     assert split_legal_forms("Samsung Co., Ltd.")[0] == "samsung"
+    assert clean_name("Procter & Gamble") == clean_name("Procter and Gamble")
+    assert split_legal_forms("Volkswagen Gesellschaft mit beschrankter Haftung") == \
+        ("volkswagen", ("gmbh",))
+    assert split_legal_forms("FABERLIC EUROPE Sp. z o.o.") == ("faberlic europe", ("llc",))
+    # A roman numeral is a significant token, not a legal form.
+    assert split_legal_forms("Bowne Global Solutions II, Inc.")[0] == "bowne global solutions ii"
+
+
+def test_hangul_syllable_spellings() -> None:
+    jeong = hangul_syllable_spellings("정", True)
+    assert {"jeong", "jong", "chong", "jung", "chung"} <= set(jeong)
+    assert jeong["jong"] == 0 and jeong["jung"] == 0  # surname spellings cost nothing
+    assert {"lee", "yi", "ri", "rhee"} <= set(hangul_syllable_spellings("이", True))
+    young = hangul_syllable_spellings("영")
+    assert young["yeong"] == young["yong"] == 0 < young["young"]
 
 
 def test_transliteration_forms() -> None:

@@ -110,6 +110,15 @@ _LEGAL_CLASS = {
 }
 
 
+#: Multi-word legal forms, matched on the Latin (accent-free) form before rigour's table.
+_LEGAL_PHRASES = (
+    (" gesellschaft mit beschrankter haftung ", "gmbh"),
+    (" sp z o o ", "llc"),
+    (" spolka z ograniczona odpowiedzialnoscia ", "llc"),
+)
+_ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
+
+
 def _fold_legal(form: str) -> str:
     form = form.replace(" ", "")
     return _LEGAL_CLASS.get(form, _EXTRA_LEGAL.get(form, form))
@@ -126,6 +135,8 @@ def clean_name(text: str) -> str:
     for ch in text:
         if ch.isalnum():
             out.append(ch)
+        elif ch == "&":  # "AT&T" and "AT and T", "Procter & Gamble" and "Procter and Gamble"
+            out.append(" and ")
         elif ch in _JOINERS:
             continue
         else:
@@ -161,6 +172,11 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
     if not text:
         return "", ()
     forms: list[str] = []
+    for phrase, cls in _LEGAL_PHRASES:
+        rest = f" {text} ".replace(phrase, " ").strip()
+        if rest and rest != text:
+            text = rest
+            forms.append(cls)
     rest = text
     try:
         from rigour.names import extract_org_types, remove_org_types
@@ -171,6 +187,12 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
             forms.extend(_fold_legal(compare) for _, compare in found)
     except Exception:  # rigour is an optimisation here; the hand table below still works
         rest = text
+    # rigour takes a roman numeral for a legal form; it is a significant token ("Bowne
+    # Global Solutions II" is another company than "Bowne Global Solutions").
+    numerals = [f for f in forms if _ROMAN.match(f)]
+    if numerals:
+        forms = [f for f in forms if not _ROMAN.match(f)]
+        rest = " ".join([rest, *numerals])
     tokens = []
     for tok in rest.split():
         cls = _EXTRA_LEGAL.get(tok)
