@@ -172,11 +172,11 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
     if not text:
         return "", ()
     forms: list[str] = []
-    for phrase, cls in _LEGAL_PHRASES:
-        rest = f" {text} ".replace(phrase, " ").strip()
-        if rest and rest != text:
-            text = rest
-            forms.append(cls)
+    for phrase, phrase_cls in _LEGAL_PHRASES:
+        shorter = f" {text} ".replace(phrase, " ").strip()
+        if shorter and shorter != text:
+            text = shorter
+            forms.append(phrase_cls)
     rest = text
     try:
         from rigour.names import extract_org_types, remove_org_types
