@@ -40,6 +40,9 @@ MINOR_TOKENS = frozenset(
 )
 #: Below this a token pair is left unmatched rather than counted as a poor match.
 MIN_PAIR_SIMILARITY = 0.3
+#: Factor for a token paired across a filiation particle (bin / ben / ibn / bint).
+FILIATION_SWAP_FACTOR = 0.5
+_FILIATION = frozenset({"bin", "ben", "ibn", "bint", "binti", "bte"})
 #: Factor for tokens aligned out of order (not a rotation of the query's order).
 ORDER_FACTOR = 0.97
 
@@ -110,6 +113,15 @@ def token_weight(token: str) -> float:
 
 
 _weight = token_weight
+
+
+def _filiation(tokens: tuple[str, ...]) -> int:
+    """Index of the first filiation particle after the first token, or -1 ("al bin ali" is
+    a family name, not a filiation)."""
+    for k in range(1, len(tokens) - 1):
+        if tokens[k] in _FILIATION and tokens[k - 1] not in ("al", "el", "aal", "al-"):
+            return k
+    return -1
 _VOWELS = frozenset("aeiouy")
 #: Korean name syllables as lists romanise them ("kim", "yong", "chol", "hyok", "ryong").
 _KOREAN_SYLLABLE = re.compile(
@@ -194,6 +206,12 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
             if not _has_hangul(c.text):
                 return hangul_latin_similarity(orders, c.raw_tokens)
     nq, nc = len(qt), len(ct)
+    # "A bin B" is A, son of B: when both names hold a filiation particle and the greedy
+    # pairing crosses it both ways (a name before it on one side is after it on the other,
+    # and the reverse), the names are swapped: Omar bin Abdullah is not Abdullah bin Omar.
+    # ("AL BEN ALI, Isa Ben Tarif" crosses one way only: a family name written first.)
+    qb = _filiation(qt) if person else -1
+    cb = _filiation(ct) if qb >= 0 else -1
     cand: list[tuple[float, int, int]] = []
     for i in range(nq):
         a = qt[i]
@@ -202,14 +220,15 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
             if s >= MIN_PAIR_SIMILARITY:
                 cand.append((s, i, j))
     cand.sort(reverse=True)
-    used_q = [False] * nq
-    used_c = [False] * nc
-    pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
-    for s, i, j in cand:
-        if used_q[i] or used_c[j]:
-            continue
-        used_q[i] = used_c[j] = True
-        pairs.append((s, (i,), (j,)))
+    pairs, used_q, used_c = _greedy(cand, nq, nc)
+    if cb >= 0:
+        cross = {i < qb for _, (i,), (j,) in pairs
+                 if i != qb and j != cb and (i < qb) != (j < cb)}
+        if len(cross) == 2:
+            cand = sorted(((s * FILIATION_SWAP_FACTOR if i != qb and j != cb and
+                            (i < qb) != (j < cb) else s, i, j) for s, i, j in cand),
+                          reverse=True)
+            pairs, used_q, used_c = _greedy(cand, nq, nc)
     # Joined or split tokens: try compounds of two adjacent tokens for what is left weak,
     # and keep them only when they raise the score (a compound must not displace two
     # exact pairs: "wen xian wang" / "wang wen chou").
@@ -227,6 +246,20 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
         if js > score:
             return js, [(" ".join(q.raw_tokens), " ".join(c.raw_tokens), js)]
     return score, out
+
+
+def _greedy(cand: list[tuple[float, int, int]], nq: int, nc: int) -> tuple[
+        list[tuple[float, tuple[int, ...], tuple[int, ...]]], list[bool], list[bool]]:
+    """Best-first one-to-one pairing of tokens (cand sorted by similarity, best first)."""
+    used_q = [False] * nq
+    used_c = [False] * nc
+    pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
+    for s, i, j in cand:
+        if used_q[i] or used_c[j]:
+            continue
+        used_q[i] = used_c[j] = True
+        pairs.append((s, (i,), (j,)))
+    return pairs, used_q, used_c
 
 
 def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
