@@ -81,7 +81,8 @@ def main() -> None:
     from proscribe.errors import SourceError
     from proscribe.settings import get_settings, override_settings
     from proscribe.sources.registry import discover
-    from proscribe.store import Store, load_screener
+    from proscribe.screeners import load_screener
+    from proscribe.store import Store
 
     work = Path(tempfile.mkdtemp(prefix="proscribe-bench-"))
     url = f"sqlite:///{work / 'store.db'}"

@@ -169,7 +169,7 @@ async def _level(port: int, key: str, clients: int, seconds: float,
 def _in_process(data_dir: Path, seconds: float) -> float:
     from proscribe.screening import ScreeningQuery
     from proscribe.settings import override_settings
-    from proscribe.store import load_screener
+    from proscribe.screeners import load_screener
 
     with override_settings(data_dir=data_dir, database_url=None):
         screener = load_screener()

@@ -19,7 +19,7 @@ LAYERS = {
     "text": 1,
     "sources": 2, "index": 2, "matching": 2, "rules": 2,
     "store": 3,
-    "screening": 4, "checking": 4, "scanning": 4, "monitor": 5,
+    "screening": 4, "screeners": 4, "checking": 4, "scanning": 4, "monitor": 5,
     "api": 5, "cli": 5, "batch": 5,
 }
 OUTER_ONLY = {"fastapi", "typer", "dask", "distributed", "uvicorn", "starlette"}

@@ -8,31 +8,26 @@ and the algorithm; a file lock makes one process build what the others then load
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
-import shutil
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from proscribe.api.config import ApiConfig
 from proscribe.errors import ConfigError, IndexNotReadyError, ProscribeError
 from proscribe.matching.name_v1 import ALGORITHM_ID, ALGORITHM_SETTINGS, ALGORITHM_VERSION
 from proscribe.model import ListVersion
+from proscribe.screeners import index_version, saved_screener
 from proscribe.screening import Screener
 from proscribe.settings import Settings
 from proscribe.store import Store, import_folder
@@ -41,7 +36,6 @@ log = logging.getLogger("proscribe.api.index")
 
 ALGORITHM = {"id": ALGORITHM_ID, "version": ALGORITHM_VERSION,
              "settings": dict(ALGORITHM_SETTINGS)}
-KEEP_INDEXES = 4
 CURRENT = "CURRENT"  # file under the index root naming the index last swapped in
 SIGNAL_POLL_S = 0.2  # how often each worker stats it
 
@@ -54,14 +48,6 @@ def version_info(v: ListVersion) -> dict[str, Any]:
     return {"source": v.source, "version": v.version,
             "published": v.published.isoformat() if v.published else None,
             "sha256": v.sha256}
-
-
-def index_version(versions: list[ListVersion]) -> str:
-    """Stable id of the index over these list versions with this algorithm."""
-    key = [[v.source, v.version, v.sha256, v.parser_version]
-           for v in sorted(versions, key=lambda v: v.source)]
-    blob = json.dumps([ALGORITHM_ID, ALGORITHM_VERSION, key])
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,22 +79,6 @@ class Served:
     def provenance(self) -> dict[str, Any]:
         return {"index_version": self.index_version, "list_versions": self.list_versions,
                 "algorithm": ALGORITHM}
-
-
-def _plain_arrays(screener: Screener) -> Screener:
-    """Serve the memory-mapped index arrays as plain ndarray views of the same mapping.
-
-    Every slice of an `np.memmap` is another memmap, built through Python-level
-    `__getitem__`/`__array_finalize__`; the candidate lookup slices the postings dozens of
-    times a query, which cost 10-15 % of a screening. A `view(np.ndarray)` reads the same
-    shared pages (nothing is copied; the view keeps the mapping alive) without that.
-    """
-    index = getattr(screener, "index", None)
-    for name in ("offsets", "postings", "form_entity"):
-        arr = getattr(index, name, None)
-        if isinstance(arr, np.memmap):
-            setattr(index, name, arr.view(np.ndarray))
-    return screener
 
 
 class IndexManager:
@@ -150,53 +120,14 @@ class IndexManager:
         return served
 
     # ------------------------------------------------------------------ building
-    @contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.root / ".lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
     def prepare(self, versions: list[ListVersion]) -> Served:
         """Load the saved index over these versions, building and saving it if needed."""
-        vid = index_version(versions)
-        path = self.root / vid
-        with self._file_lock():
-            if (path / "screener.pkl").is_file():
-                try:
-                    return Served(_plain_arrays(Screener.load(path, mmap=True)), vid, versions)
-                except (ProscribeError, OSError, EOFError, ValueError) as exc:
-                    log.warning("saved index unusable, rebuilding",
-                                extra={"index_version": vid, "error": str(exc)})
-                    shutil.rmtree(path, ignore_errors=True)
-            started = time.perf_counter()
-            entities = [e for v in versions for e in self.store.version_entities(v)]
-            screener = Screener.build(entities, versions)
-            tmp = self.root / f".tmp-{uuid.uuid4().hex}"
-            screener.save(tmp)
-            os.replace(tmp, path)
-            log.info("index built", extra={
-                "index_version": vid, "entities": len(entities),
-                "seconds": round(time.perf_counter() - started, 3)})
-            self._prune(keep={vid})
-            # Serve the memory-mapped copy, like every other worker does.
-            return Served(_plain_arrays(Screener.load(path, mmap=True)), vid, versions)
-
-    def _prune(self, keep: set[str]) -> None:
-        keep = keep | {s.index_version for s in self._as_of.values()}
+        keep = {s.index_version for s in self._as_of.values()}
         if self._current is not None:
             keep.add(self._current.index_version)
-        dirs = sorted((p for p in self.root.iterdir() if p.is_dir()),
-                      key=lambda p: p.stat().st_mtime, reverse=True)
-        for n, path in enumerate(dirs):
-            if path.name.startswith(".tmp-") and time.time() - path.stat().st_mtime > 3600:
-                shutil.rmtree(path, ignore_errors=True)
-            elif not path.name.startswith(".") and n >= KEEP_INDEXES and path.name not in keep:
-                # Other workers may still map these files; on POSIX they stay readable.
-                shutil.rmtree(path, ignore_errors=True)
+        with self._lock:
+            screener = saved_screener(self.store, versions, self.root, keep=keep)
+        return Served(screener, index_version(versions), versions)
 
     def load(self) -> Served | None:
         """Load (or build) the index over the store's current versions; None if empty."""

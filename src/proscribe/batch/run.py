@@ -167,7 +167,7 @@ def screen_file(
         if screener is None and index_path is not None:
             screener = cached_screener(str(index_path))
         if screener is None:
-            from proscribe.store import load_screener
+            from proscribe.screeners import load_screener
 
             screener = load_screener(as_of)
         versions = [_version_label(v) for v in screener.versions]
