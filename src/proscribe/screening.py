@@ -36,7 +36,11 @@ from proscribe.matching.name_v1 import (
     soft_cap,
 )
 from proscribe.matching.name_v1.bounds import TokenTable
-from proscribe.matching.name_v1.names import EXTRA_TOKEN_WEIGHT, korean_syllable_orders
+from proscribe.matching.name_v1.names import (
+    EXTRA_TOKEN_WEIGHT,
+    hangul_longest_spelling,
+    korean_syllable_orders,
+)
 from proscribe.matching.name_v1.scorer import NAME_KIND_FACTOR, NAME_WEIGHT, PRIMARY_BONUS
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
 from proscribe.settings import get_settings
@@ -372,13 +376,15 @@ class Screener:
             bounds = None
         else:
             ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
-            if prep.forms and korean_syllable_orders(prep.forms[0].text):
+            orders = korean_syllable_orders(prep.forms[0].text) if prep.forms else ()
+            if orders:
                 # A Hangul personal name is compared with person names syllable by syllable
                 # against every accepted spelling (names.hangul_latin_similarity), which the
-                # token bounds do not model: no pruning of person forms (those whose
-                # extra-token weight is the person one).
+                # token bounds do not model. Its own bound for person forms (those whose
+                # extra-token weight is the person one): a Latin letter beyond the longest
+                # spellings of the syllables costs at least one edit.
                 person_forms = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
-                ubq[:, person_forms] = 1.0
+                ubq[:, person_forms] = self._hangul_bounds(orders[0], fids[person_forms])
                 comp[person_forms] = True
             ubq *= self._kind_factor[fids]
             ub = ubq.max(axis=0) if ubq.shape[0] else np.zeros(fids.shape[0])
@@ -428,6 +434,21 @@ class Screener:
         heads = self._heads
         out.sort(key=lambda p: (-p[0].score, heads[p[1]][0]))
         return out if limit is None else out[:limit]
+
+    def _hangul_bounds(self, syllables: tuple[str, ...], fids: np.ndarray) -> np.ndarray:
+        """Upper bounds of names.hangul_latin_similarity(syllables, form) for `fids`."""
+        longest = sum(hangul_longest_spelling(ch) for ch in syllables)
+        n = len(syllables)
+        out = np.ones(fids.shape[0])
+        for k, f in enumerate(fids.tolist()):
+            form = self._forms[f]
+            if any("\uac00" <= ch <= "\ud7a3" for ch in form.text):
+                continue  # Hangul against Hangul: compared by syllables, no bound here
+            m = len(form.joined)
+            excess = m - longest
+            if excess > 0:
+                out[k] = max(0.0, 1.0 - 3.0 * excess / max(m, 2 * n))
+        return out
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
         """Score any entity against a query with no index in between (the slow reference
@@ -566,7 +587,7 @@ def get_default_screener(as_of: date | None = None) -> Screener:
     if _default is not None and as_of is None:
         return _default
     try:
-        from proscribe.store import load_screener
+        from proscribe.screeners import load_screener
     except ImportError:  # pragma: no cover - the store is part of the package
         raise IndexNotReadyError(
             "no screening index is loaded: run `proscribe lists import` first"

@@ -410,7 +410,8 @@ def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _longest_spelling(syllable: str) -> int:
+def hangul_longest_spelling(syllable: str) -> int:
+    """Length of the longest accepted spelling of a Hangul syllable (surname or not)."""
     return max(len(v) for v in hangul_syllable_spellings(syllable, True))
 
 
@@ -470,7 +471,7 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
             if skip < dp[i + 1][p]:
                 dp[i + 1][p] = skip
                 back[i + 1][p] = (i, p)
-            limit = min(next_end[p] if p < m else m, p + _longest_spelling(sylls[i]) + 1)
+            limit = min(next_end[p] if p < m else m, p + hangul_longest_spelling(sylls[i]) + 1)
             for q in range(p + 1, limit + 1):
                 c = cur + _piece_cost(sylls[i], i == 0, text[p:q])
                 if c < dp[i + 1][q]:
