@@ -8,13 +8,8 @@ import pytest
 import proscribe
 from proscribe.errors import IndexNotReadyError, QueryError
 from proscribe.model import Entity, EntityKind, FuzzyDate, ListVersion, Name
-from proscribe.screening import (
-    Screener,
-    ScreeningQuery,
-    get_default_screener,
-    screen,
-    set_default_screener,
-)
+from proscribe.screeners import get_default_screener, screen, set_default_screener
+from proscribe.screening import Screener, ScreeningQuery
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "screen": "proscribe.screening",
+    "screen": "proscribe.screeners",
     "ScreeningQuery": "proscribe.screening",
     "ScreeningResult": "proscribe.screening",
     "Screener": "proscribe.screening",

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 def _real_screener(
     party: Party, versions: list[dict[str, Any]], engine: Screener | None
 ) -> list[PartyHit]:
-    from proscribe.screening import ScreeningQuery, screen
+    from proscribe.screeners import screen
+    from proscribe.screening import ScreeningQuery
 
     query = ScreeningQuery.model_validate(
         {

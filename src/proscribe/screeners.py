@@ -22,11 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from proscribe.errors import IndexNotReadyError, ProscribeError
 from proscribe.matching.name_v1 import ALGORITHM_ID, ALGORITHM_VERSION
 from proscribe.model import Entity, ListVersion
-from proscribe.screening import Screener
+from proscribe.screening import Screener, ScreeningQuery, ScreeningResult
 from proscribe.settings import get_settings
 from proscribe.store import Store
 
@@ -119,4 +120,50 @@ def load_screener(
     return Screener.build(entities, versions)
 
 
-__all__ = ["index_version", "load_screener", "saved_screener"]
+# ------------------------------------------------------------------------- default screener
+
+_default: Screener | None = None
+_default_lock = threading.Lock()
+
+
+def set_default_screener(screener: Screener | None) -> None:
+    """Use this screener for `proscribe.screen()` (None: load from the store next time)."""
+    global _default
+    with _default_lock:
+        _default = screener
+
+
+def get_default_screener(as_of: date | None = None) -> Screener:
+    """The process-wide screener; loaded from the list store on first use.
+
+    With `as_of`, a screener over the list versions current on that date is built and not
+    cached.
+    """
+    global _default
+    if _default is not None and as_of is None:
+        return _default
+    screener = load_screener(as_of)
+    if as_of is None:
+        with _default_lock:
+            _default = screener
+    return screener
+
+
+def screen(query: ScreeningQuery | str, *, as_of: date | None = None,
+           screener: Screener | None = None, **fields: Any) -> ScreeningResult:
+    """Screen one party against the lists: `screen("Kim Chong-un", type="person")`."""
+    if isinstance(query, str):
+        query = ScreeningQuery(name=query, **fields)
+    elif fields:
+        query = query.model_copy(update=fields)
+    return (screener or get_default_screener(as_of)).screen(query)
+
+
+__all__ = [
+    "get_default_screener",
+    "index_version",
+    "load_screener",
+    "saved_screener",
+    "screen",
+    "set_default_screener",
+]

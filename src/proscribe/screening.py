@@ -55,9 +55,6 @@ __all__ = [
     "ScreeningResult",
     "TokenPair",
     "UsedListVersion",
-    "get_default_screener",
-    "screen",
-    "set_default_screener",
 ]
 
 Band = Literal["match", "review", "no_match"]
@@ -563,47 +560,3 @@ class Screener:
         self._heads = data["heads"]
         self._finish()
         return self
-
-
-# ------------------------------------------------------------------------- default screener
-_default: Screener | None = None
-_lock = threading.Lock()
-
-
-def set_default_screener(screener: Screener | None) -> None:
-    """Use this screener for `proscribe.screen()` (None: load from the store next time)."""
-    global _default
-    with _lock:
-        _default = screener
-
-
-def get_default_screener(as_of: date | None = None) -> Screener:
-    """The process-wide screener; loaded from the list store on first use.
-
-    With `as_of`, a screener over the list versions current on that date is built and not
-    cached.
-    """
-    global _default
-    if _default is not None and as_of is None:
-        return _default
-    try:
-        from proscribe.screeners import load_screener
-    except ImportError:  # pragma: no cover - the store is part of the package
-        raise IndexNotReadyError(
-            "no screening index is loaded: run `proscribe lists import` first"
-        ) from None
-    screener = load_screener(as_of)
-    if as_of is None:
-        with _lock:
-            _default = screener
-    return screener
-
-
-def screen(query: ScreeningQuery | str, *, as_of: date | None = None,
-           screener: Screener | None = None, **fields: Any) -> ScreeningResult:
-    """Screen one party against the lists: `screen("Kim Chong-un", type="person")`."""
-    if isinstance(query, str):
-        query = ScreeningQuery(name=query, **fields)
-    elif fields:
-        query = query.model_copy(update=fields)
-    return (screener or get_default_screener(as_of)).screen(query)

@@ -111,7 +111,7 @@ def test_missing_name_column_is_refused_before_any_work(store_url: str, tmp_path
 def test_as_of_screens_against_the_versions_of_that_day(store_url: str, tmp_path: Path) -> None:
     from datetime import date
 
-    from proscribe import screening
+    from proscribe import screeners
 
     src = tmp_path / "c.csv"
     src.write_text("name,type\nKim Yong Chol,person\n", encoding="utf-8")
@@ -121,10 +121,10 @@ def test_as_of_screens_against_the_versions_of_that_day(store_url: str, tmp_path
     assert [r["entity_id"] for r in _csv_rows(tmp_path / "old.csv")] == ["un:KPi.901"]
     assert _csv_rows(tmp_path / "new.csv") == []
     # The library entry point says which versions it used.
-    then = screening.screen("Kim Yong Chol", as_of=date(2026, 1, 20), type="person")
+    then = screeners.screen("Kim Yong Chol", as_of=date(2026, 1, 20), type="person")
     assert [(v.source, v.version) for v in then.list_versions] == [("un", "2026-01-10")]
     assert then.candidates[0].entity_id == "un:KPi.901"
-    now = screening.screen("Kim Yong Chol", as_of=date(2026, 2, 15), type="person")
+    now = screeners.screen("Kim Yong Chol", as_of=date(2026, 2, 15), type="person")
     assert [(v.source, v.version) for v in now.list_versions] == [("un", "2026-02-10")]
     assert all(c.entity_id != "un:KPi.901" for c in now.candidates)
 

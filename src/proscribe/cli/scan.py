@@ -31,7 +31,7 @@ def scan_cmd(
 ) -> None:
     """Find listed parties, identifiers, governed activities and cited resolutions in text."""
     from proscribe.scanning import scan
-    from proscribe.screening import get_default_screener
+    from proscribe.screeners import get_default_screener
 
     def parse(value: str | None, option: str) -> date | None:
         if value is None:

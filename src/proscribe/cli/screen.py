@@ -29,7 +29,8 @@ def screen_command(
 ) -> None:
     """Screen a person, organization or vessel; candidates with score, band and reasons."""
     from proscribe.errors import QueryError
-    from proscribe.screening import ScreeningQuery, screen
+    from proscribe.screeners import screen
+    from proscribe.screening import ScreeningQuery
 
     when = None
     if as_of:

@@ -16,6 +16,8 @@ a small pickle beside it. The scoring of candidates is not done here (see matchi
 
 from __future__ import annotations
 
+from typing import Literal
+
 import math
 import pickle
 from collections.abc import Iterable, Sequence
@@ -181,8 +183,8 @@ class CandidateIndex:
         elif sum(a.shape[0] for a in arrays) > _DENSE_FROM:
             # Many postings: a dense scratch row beats sorting them (best weight last).
             dense = np.zeros(self.n_forms)
-            for k in sorted(range(len(arrays)), key=lambda k: weights[k]):
-                dense[arrays[k]] = weights[k]
+            for i in sorted(range(len(arrays)), key=lambda i: weights[i]):
+                dense[arrays[i]] = weights[i]
             ids = np.flatnonzero(dense).astype(np.int32)
             ws = dense[ids]
         else:
@@ -222,8 +224,8 @@ class CandidateIndex:
             return np.empty(0, dtype=np.int32)
         if skipped or sum(i.shape[0] for i in ids_parts) > _DENSE_FROM:
             dense = np.zeros(self.n_forms)
-            for ids, ws in zip(ids_parts, w_parts, strict=True):
-                dense[ids] += ws  # ids are unique within a group
+            for part_ids, part_ws in zip(ids_parts, w_parts, strict=True):
+                dense[part_ids] += part_ws  # ids are unique within a group
             for _, arr, w in skipped:
                 # Common keys only add to forms already found by rarer ones.
                 hit = arr[dense[arr] > 0]
@@ -234,7 +236,7 @@ class CandidateIndex:
             ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
             ws = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
             uniq, inv = np.unique(ids, return_inverse=True)
-            score = np.bincount(inv, weights=ws)
+            score = np.bincount(inv, weights=ws).astype(np.float64, copy=False)
         if uniq.shape[0] <= limit:
             return uniq[np.argsort(-score, kind="stable")]
         top = np.argpartition(-score, limit)[:limit]
@@ -256,7 +258,7 @@ class CandidateIndex:
 
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> CandidateIndex:
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         offsets = np.load(folder / "offsets.npy", mmap_mode=mode)
         postings = np.load(folder / "postings.npy", mmap_mode=mode)
         form_entity = np.load(folder / "form_entity.npy", mmap_mode=mode)
