@@ -150,6 +150,15 @@ def _lexicon() -> tuple[_Phrase, ...]:
     return tuple(out)
 
 
+_LEGAL = {"co", "ltd", "llc", "inc", "jsc", "corp", "company", "limited", "the", "of", "and"}
+
+
+def _words(name: str) -> list[str]:
+    """Name words that count for coverage: no legal forms, connectors or initials."""
+    return [w for w in re.findall(r"[^\W\d_]+|\d+", name.lower())
+            if len(w) > 1 and w not in _LEGAL]
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     """Candidate name spans: runs of capitalised / non-Latin tokens, cut into sub-spans."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
@@ -257,8 +266,13 @@ def _parties(
         span = text[start:end]
         res = screener.screen(ScreeningQuery(name=span, limit=3))
         algorithm = algorithm or res.algorithm.model_dump()
+        span_words = len(_words(span))
         for cand in res.candidates:
             if cand.band not in wanted:
+                continue
+            if len(_words(cand.matched_name)) > span_words + 1:
+                # Running text names a party in full: a short span ("East Asia") inside a
+                # much longer listed name is a different thing, not a mention of it.
                 continue
             mention = PartyMention(
                 span, start, end, cand.entity_id, cand.name, cand.score, cand.band,
