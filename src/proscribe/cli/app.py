@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
+
+from proscribe.errors import ConfigError
 
 app = typer.Typer(
     name="proscribe",
@@ -10,3 +14,13 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD command-line option as a date; a clear error naming the option."""
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} must be a date YYYY-MM-DD", found=value) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from proscribe.cli.app import app
-from proscribe.errors import ConfigError
+from proscribe.cli.app import app, date_option
 
 console = Console()
 err = Console(stderr=True)
@@ -43,15 +41,6 @@ def _store() -> Any:
     from proscribe.store import Store
 
     return Store.open()
-
-
-def _as_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError("--as-of must be a date YYYY-MM-DD", found=value) from None
 
 
 MapOpt = Annotated[
@@ -115,7 +104,7 @@ def screen_file_cmd(
 
         summary = screen_file(
             path, out, mapping=parse_mapping(mapping or []), rejects=rejects, resume=resume,
-            encoding=encoding, delimiter=delimiter, as_of=_as_date(as_of), index_path=index,
+            encoding=encoding, delimiter=delimiter, as_of=date_option(as_of, "--as-of"), index_path=index,
             workers=workers, dask=dask, chunk_size=chunk_size, limit=limit, progress=tick,
             on_start=on_start,
         )

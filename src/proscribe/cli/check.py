@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from proscribe.cli.app import app
+from proscribe.cli.app import app, date_option
 from proscribe.errors import QueryError
 
 rules_app = typer.Typer(help="Browse the regime measures encoded as data.", no_args_is_help=True)
@@ -87,12 +86,7 @@ def rules_list(
     from proscribe.rules import load_regime
 
     rs = load_regime(regime)
-    day = None
-    if on:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            raise QueryError(f"invalid date {on!r}", field="on") from None
+    day = date_option(on, "--on")
     rows = [
         lm for lm in rs.measures
         if (layer is None or lm.layer == layer) and (day is None or lm.in_force(day))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from proscribe.cli.app import app
+from proscribe.cli.app import app, date_option
 from proscribe.errors import ConfigError
 from proscribe.settings import get_settings
 
@@ -29,15 +28,6 @@ def _store() -> Any:
     from proscribe.store import Store
 
     return Store.open()
-
-
-def _as_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{option} must be a date YYYY-MM-DD", found=value) from None
 
 
 @lists_app.command("import")
@@ -157,7 +147,7 @@ def lists_show(
 ) -> None:
     """One row per source: version, publication date, sha256, entries, DPRK entries, import time."""
     store = _store()
-    versions = store.versions() if all_versions else store.current_versions(_as_date(as_of, "--as-of"))
+    versions = store.versions() if all_versions else store.current_versions(date_option(as_of, "--as-of"))
     rows = [
         {
             "source": v.source,
@@ -280,7 +270,7 @@ def entity_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Everything the lists say about one entity, in every source that lists it."""
-    subject = _store().subject(entity_id, _as_date(as_of, "--as-of"))
+    subject = _store().subject(entity_id, date_option(as_of, "--as-of"))
     if as_json:
         print(json.dumps(
             {"id": subject.id, "records": [

@@ -12,8 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from proscribe.cli.app import app
-from proscribe.errors import ConfigError
+from proscribe.cli.app import app, date_option
 
 console = Console()
 
@@ -33,16 +32,8 @@ def scan_cmd(
     from proscribe.scanning import scan
     from proscribe.screeners import get_default_screener
 
-    def parse(value: str | None, option: str) -> date | None:
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ConfigError(f"{option} must be a date YYYY-MM-DD", found=value) from None
-
-    day = parse(on, "--on") or date.today()
-    screener = get_default_screener(parse(as_of, "--as-of"))
+    day = date_option(on, "--on") or date.today()
+    screener = get_default_screener(date_option(as_of, "--as-of"))
     out = []
     for path in files:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")

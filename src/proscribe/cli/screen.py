@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from proscribe.cli.app import app
+from proscribe.cli.app import app, date_option
 
 
 @app.command("screen")
@@ -28,16 +27,10 @@ def screen_command(
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable result.")] = False,
 ) -> None:
     """Screen a person, organization or vessel; candidates with score, band and reasons."""
-    from proscribe.errors import QueryError
     from proscribe.screeners import screen
     from proscribe.screening import ScreeningQuery
 
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise QueryError("--as-of must be YYYY-MM-DD", field="as_of", found=as_of) from None
+    when = date_option(as_of, "--as-of")
     query = ScreeningQuery(name=name, type=type, dob=dob, country=country, gender=gender,
                            identifiers=list(ident or []), limit=limit)
     result = screen(query, as_of=when)

@@ -40,7 +40,6 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from proscribe.api.config import ApiConfig
     from proscribe.api.observe import configure_logging
     from proscribe.api.service import IndexManager
     from proscribe.settings import get_settings
