@@ -9,14 +9,24 @@ import pytest
 import yaml
 
 from proscribe.matching.name_v1 import name_forms, soft_cap, token_similarity
-from proscribe.model import Entity, EntityKind, FuzzyDate, Identifier, IdentifierType, Name
+from proscribe.model import (
+    Entity,
+    EntityKind,
+    FuzzyDate,
+    Identifier,
+    IdentifierType,
+    Name,
+    NameKind,
+)
 from proscribe.screening import Screener, ScreeningQuery
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "name_v1.yaml").read_text())
 
 
 def _entity(spec: dict[str, Any]) -> Entity:
-    names = [Name(n) for n in spec["names"]]
+    # "weak:EAST ASIA TRADING" is a weak (low-quality) alias; other names are plain.
+    names = [Name(n[5:], NameKind.WEAK_ALIAS) if n.startswith("weak:") else Name(n)
+             for n in spec["names"]]
     ids = []
     for text in spec.get("ids", []):
         kind, _, value = text.partition(":")

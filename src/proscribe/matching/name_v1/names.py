@@ -274,7 +274,11 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
     mc = [False] * nc
     out: list[Pair] = []
     for s, qi, cj in pairs:
-        w = sum(wq[i] for i in qi) + sum(wc[j] for j in cj)
+        w = 0.0
+        for i in qi:
+            w += wq[i]
+        for j in cj:
+            w += wc[j]
         num += s * w
         den += w
         for i in qi:
@@ -294,8 +298,8 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
     # it counts fully on both. Tokens left on one side only are extra names (a middle name,
     # a patronymic on either side) and count `alpha` once two tokens matched.
     k = min(len(left_q), len(left_c))
-    den += sum(left_q[:k]) + sum(left_c[:k])
-    den += alpha * (sum(left_q[k:]) + sum(left_c[k:]))
+    den += sum(left_q[:k], 0.0) + sum(left_c[:k], 0.0)
+    den += alpha * (sum(left_q[k:], 0.0) + sum(left_c[k:], 0.0))
     score = num / den if den else 0.0
     if len(pairs) > 2 and not _in_cyclic_order(pairs):
         # Order-free, but a reshuffle that is not a rotation ("LAST FIRST" is one) ranks

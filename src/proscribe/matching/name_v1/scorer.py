@@ -80,18 +80,24 @@ def score_entity(
     aligned; `compounds[k]`
     False says that no compound pair is possible with `cforms[k]`.
     """
-    best = -1.0
-    best_pair: tuple[NameForm, NameForm, NameKind, list[Pair]] | None = None
-    order = range(len(cforms))
+    # The best pair of any kind, and the best on a name that is not a weak alias: a weak
+    # alias alone is held below the match band (see _finish), where a strong name may win.
+    best = best_strong = -1.0
+    best_pair: _Best | None = None
+    strong_pair: _Best | None = None
+    order: list[int] = list(range(len(cforms)))
     if bounds is not None:
-        order = sorted(order, key=lambda k: -max(bounds[k]))  # type: ignore[assignment]
+        order.sort(key=lambda k: -max(bounds[k]))
     for k in order:
         cf, kind = cforms[k]
-        if bounds is not None and max(bounds[k]) <= best and best_pair is not None:
-            break
+        weak = kind is NameKind.WEAK_ALIAS
+        if bounds is not None and strong_pair is not None and max(bounds[k]) <= best_strong:
+            break  # sorted by bound: nothing later beats the best strong pair either
+        bar = best if weak else best_strong
         factor = NAME_KIND_FACTOR[kind]
         for qi, qf in enumerate(qforms):
-            if bounds is not None and bounds[k][qi] <= best and best_pair is not None:
+            if bounds is not None and bounds[k][qi] <= bar and \
+                    (best_pair if weak else strong_pair) is not None:
                 continue
             s, pairs = align_forms(qf, cf, person,
                                    True if compounds is None else compounds[k])
@@ -99,6 +105,26 @@ def score_entity(
             if s > best:
                 best = s
                 best_pair = (qf, cf, kind, pairs)
+            if not weak and s > best_strong:
+                best_strong = bar = s
+                strong_pair = (qf, cf, kind, pairs)
+    scored = _finish(best, best_pair, qforms, qfacts, efacts, match_threshold, rarity)
+    if strong_pair is not None and strong_pair is not best_pair and \
+            any(r[0] == "weak_alias" for r in scored.reasons):
+        other = _finish(best_strong, strong_pair, qforms, qfacts, efacts, match_threshold,
+                        rarity)
+        if other.score >= scored.score:
+            return other
+    return scored
+
+
+_Best = tuple[NameForm, NameForm, NameKind, list[Pair]]
+
+
+def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
+            qfacts: QueryFacts, efacts: EntityFacts, match_threshold: float,
+            rarity: Callable[[str], float]) -> Scored:
+    """The score of one name pair with every fact check and the caps."""
     reasons: list[tuple[str, str, float]] = []
     if best_pair is None:
         name_score = 0.0
@@ -140,11 +166,11 @@ def score_entity(
             # The evidence is the query's own (its least rare romanisation, times the mean
             # similarity), so that the spelling a list chose (Rhee / Lee, Hee / Hui) does not
             # decide which namesake leaves the review band.
-            mean = sum(sim for _, _, sim in alignment) / max(len(alignment), 1)
+            mean = sum((sim for _, _, sim in alignment), 0.0) / max(len(alignment), 1)
             evidence = SYLLABLE_EVIDENCE_FACTOR * mean * min(
-                sum(rarity(spelling_group(t) or t) for t in qf.tokens) for qf in qforms)
+                sum((rarity(spelling_group(t) or t) for t in qf.tokens), 0.0) for qf in qforms)
         else:
-            evidence = sum(sim * rarity(c) for _, c, sim in alignment)
+            evidence = sum((sim * rarity(c) for _, c, sim in alignment), 0.0)
         if evidence < COMMON_NAME_EVIDENCE:
             # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
             # review, and still in the order of the uncapped scores.
@@ -155,4 +181,15 @@ def score_entity(
                             f"{COMMON_NAME_EVIDENCE}); held below the match band without "
                             "another agreeing fact", round(capped - score, 4)))
             score = capped
+    if best_pair is not None and best_pair[2] is NameKind.WEAK_ALIAS and not corroborated \
+            and score >= match_threshold - 0.02 and reasons[-1][0] != "common_name":
+        # A weak alias ("low quality" a.k.a.: a short or generic name such as EAST ASIA
+        # TRADING) alone never makes a match: OFAC does not expect screening on them and
+        # OpenSanctions does not match on them. Held in review, in the order of the scores.
+        lo = match_threshold - 0.02
+        capped = match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo, 1e-9)
+        reasons.append(("weak_alias", "the name matched only a weak (low-quality) alias; "
+                        "held below the match band without another agreeing fact",
+                        round(capped - score, 4)))
+        score = capped
     return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons)
