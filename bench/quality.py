@@ -261,15 +261,29 @@ def korean(baselines: bool) -> dict[str, Any]:
     entities = [Entity("wd", str(i), EntityKind.PERSON, [Name(latin)])
                 for i, (latin, _) in enumerate(pairs)]
     screener = Screener.build(entities, [])
-    hit = 0
+    # Namesakes: several people in the file share one Hangul name under different Latin
+    # spellings (김병준: Kim Byeong-jun, Kim Byong-joon). A name alone cannot tell them
+    # apart, so the top candidate being one of them is reported apart from strict recall.
+    hangul_of: dict[str, set[str]] = defaultdict(set)
+    for latin, hangul in pairs:
+        hangul_of[clean_name(latin)].add(hangul)
+    hit = namesake = 0
     started = time.perf_counter()
     for i, (latin, hangul) in enumerate(pairs):
         result = screener.screen(ScreeningQuery(name=hangul, type="person", limit=1))
-        if result.candidates and clean_name(result.candidates[0].name) == clean_name(latin):
+        if not result.candidates:
+            continue
+        top = clean_name(result.candidates[0].name)
+        if top == clean_name(latin):
             hit += 1
+        elif hangul in hangul_of[top]:
+            namesake += 1
     n = len(pairs)
-    table = [["name-v1", n, hit / n if n else 0, time.perf_counter() - started]]
-    out: dict[str, Any] = {"n": n, "name-v1/recall@1": round(hit / n, 4) if n else 0}
+    table = [["name-v1", n, hit / n if n else 0, (hit + namesake) / n if n else 0,
+              time.perf_counter() - started]]
+    out: dict[str, Any] = {"n": n, "name-v1/recall@1": round(hit / n, 4) if n else 0,
+                           "name-v1/recall@1_or_namesake":
+                               round((hit + namesake) / n, 4) if n else 0}
     if baselines:
         from anyascii import anyascii
         from rapidfuzz import fuzz, process
@@ -280,10 +294,10 @@ def korean(baselines: bool) -> dict[str, Any]:
             best = process.extractOne(clean_name(anyascii(hangul)), names,
                                       scorer=fuzz.token_sort_ratio)
             bh += bool(best and best[0] == clean_name(latin))
-        table.append(["anyascii + token_sort", n, bh / n if n else 0, ""])
+        table.append(["anyascii + token_sort", n, bh / n if n else 0, "", ""])
         out["token_sort/recall@1"] = round(bh / n, 4) if n else 0
     print_table("Hangul -> Latin, Korean persons of wd_korean.tsv",
-                ["algorithm", "n", "recall@1", "seconds"], table)
+                ["algorithm", "n", "recall@1", "recall@1 or a namesake", "seconds"], table)
     return out
 
 
