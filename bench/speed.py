@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BENCH_DATA, emit_json, load_lists, print_table, read_csv  # noqa: E402
 
+from proscribe.matching import name_v1  # noqa: E402
 from proscribe.screening import Screener, ScreeningQuery  # noqa: E402
 from proscribe.text import clean_name  # noqa: E402
 
@@ -118,7 +119,7 @@ def main() -> None:
                 [[build_s, save_s, load_s, rss_built / 2**20, (rss_built - rss0) / 2**20]])
     p50 = _pct(lat, 0.5)
     emit_json({
-        "bench": "speed", "entities": len(screener.entities), "names": len(names),
+        "bench": "speed", "compiled": name_v1.COMPILED, "entities": len(screener.entities), "names": len(names),
         "p50_ms": round(p50, 4), "p99_ms": round(_pct(lat, 0.99), 4),
         "core_p50_ms": round(_pct(core, 0.5), 4), "core_p99_ms": round(_pct(core, 0.99), 4),
         "exhaustive_p50_ms": round(_pct(exhaustive, 0.5), 4),

@@ -4,7 +4,7 @@ Stable id and version: every screening result records them with `ALGORITHM_SETTI
 decision can be replayed. Change the version whenever a constant or rule here changes.
 """
 
-from proscribe.matching.name_v1 import features
+from proscribe.matching.name_v1 import features, names
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, align_forms, name_forms, token_similarity
 from proscribe.matching.name_v1.scorer import (
@@ -15,6 +15,10 @@ from proscribe.matching.name_v1.scorer import (
     score_entity,
     soft_cap,
 )
+
+#: Whether the matcher's modules run compiled by mypyc (setup.py) or interpreted: the same
+#: source and the same scores either way, only the speed differs.
+COMPILED = not names.__file__.endswith(".py")
 
 ALGORITHM_ID = "name-v1"
 ALGORITHM_VERSION = "1.3.0"
@@ -29,6 +33,7 @@ __all__ = [
     "ALGORITHM_ID",
     "ALGORITHM_SETTINGS",
     "ALGORITHM_VERSION",
+    "COMPILED",
     "FEATURES",
     "EntityFacts",
     "NameForm",

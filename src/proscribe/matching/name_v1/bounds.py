@@ -24,11 +24,15 @@ Plain numpy arrays, not objects: this is the hot loop (one array per attribute, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
+
+from mypy_extensions import mypyc_attr
 
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
@@ -44,12 +48,29 @@ __all__ = ["TokenTable"]
 COMPOUND_MIN = 0.8
 
 
+_TOKENTABLE_FIELDS = ("_group_ids", "_key_ids", "alpha", "comp_off", "first", "form_comp",
+                      "form_tok", "groups", "joined", "keys", "lengths", "tok_off", "tokens",
+                      "weights")
+
+
+@mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
 class TokenTable:
     """Every distinct token (and adjacent-token compound) of the list names, as arrays.
 
     `form_tok` / `tok_off`: the token ids of each form, flat with offsets; `form_comp` /
     `comp_off`: the ids of each form's adjacent compounds (-1 when it has none).
     """
+
+    __slots__ = _TOKENTABLE_FIELDS
+
+    # Explicit pickling: compiled by mypyc, a class has no __dict__ and its slots are
+    # not seen by pickle's default.
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _TOKENTABLE_FIELDS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def __init__(self, tokens: list[str], form_tok: np.ndarray, tok_off: np.ndarray,
                  form_comp: np.ndarray, comp_off: np.ndarray, joined: list[str],

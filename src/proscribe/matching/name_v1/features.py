@@ -6,7 +6,11 @@ Their docstrings' first lines are the explanations users see; keep them plain.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable
+
+from mypy_extensions import mypyc_attr
 
 from proscribe.model import Entity, EntityKind, IdentifierType
 
@@ -37,6 +41,7 @@ _CONFLICTING_TYPES = {
 }
 
 
+@mypyc_attr(native_class=False)  # a plain class: pickled to batch workers
 class QueryFacts:
     """The non-name facts of a query, in comparable form."""
 
@@ -55,10 +60,23 @@ class QueryFacts:
         self.legal = legal
 
 
+_ENTITYFACTS_FIELDS = ("countries", "dates", "gender", "id_keys", "id_types", "kind", "years")
+
+
+@mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
 class EntityFacts:
     """The non-name facts of a listed entity, in comparable form (built once, at index time)."""
 
-    __slots__ = ("countries", "dates", "gender", "id_keys", "id_types", "kind", "years")
+    __slots__ = _ENTITYFACTS_FIELDS
+
+    # Explicit pickling: compiled by mypyc, a class has no __dict__ and its slots are
+    # not seen by pickle's default.
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _ENTITYFACTS_FIELDS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def __init__(self, entity: Entity) -> None:
         self.kind = entity.kind

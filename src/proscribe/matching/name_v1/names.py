@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from mypy_extensions import mypyc_attr
+
 from proscribe.text.normalize import clean_name, split_legal_forms, strip_honorifics
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
@@ -47,6 +49,7 @@ _FILIATION = frozenset({"bin", "ben", "ibn", "bint", "binti", "bte"})
 ORDER_FACTOR = 0.97
 
 
+@mypyc_attr(serializable=True)  # pickled in saved indexes and to workers
 class NameForm:
     """One Latin rendering of one name."""
 
@@ -54,6 +57,10 @@ class NameForm:
 
     def __init__(self, text: str, tokens: tuple[str, ...], raw_tokens: tuple[str, ...],
                  legal: tuple[str, ...]) -> None:
+        self._set(text, tokens, raw_tokens, legal)
+
+    def _set(self, text: str, tokens: tuple[str, ...], raw_tokens: tuple[str, ...],
+             legal: tuple[str, ...]) -> None:
         self.text = text
         self.tokens = tokens
         self.raw_tokens = raw_tokens
@@ -62,12 +69,13 @@ class NameForm:
         self.groups = tuple(spelling_group(t) for t in tokens)
         self.joined = "".join(raw_tokens)
 
+    # Pickled as its four inputs (saved indexes stay small); the keys are derived again.
     def __getstate__(self) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         return (self.text, self.tokens, self.raw_tokens, self.legal)
 
     def __setstate__(self, state: tuple[str, tuple[str, ...], tuple[str, ...],
                                         tuple[str, ...]]) -> None:
-        self.__init__(*state)  # type: ignore[misc]
+        self._set(state[0], state[1], state[2], state[3])
 
     def __repr__(self) -> str:
         return f"NameForm({' '.join(self.tokens)!r}, legal={self.legal})"

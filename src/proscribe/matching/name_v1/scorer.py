@@ -7,8 +7,12 @@ order: an exact name with a matching date of birth ranks above the same name alo
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 from collections.abc import Callable, Sequence
+
+from mypy_extensions import mypyc_attr
 
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
@@ -47,10 +51,23 @@ def soft_cap(raw: float, knee: float = 0.9) -> float:
     return knee + room * (1.0 - math.exp(-(raw - knee) / room))
 
 
+_SCORED_FIELDS = ("alignment", "matched_name", "name_score", "query_name", "reasons", "score")
+
+
+@mypyc_attr(serializable=True)  # pickled in saved indexes and to workers
 class Scored:
     """The score of one list entity against one query, with the reasons for it."""
 
-    __slots__ = ("alignment", "matched_name", "name_score", "query_name", "reasons", "score")
+    __slots__ = _SCORED_FIELDS
+
+    # Explicit pickling: compiled by mypyc, a class has no __dict__ and its slots are
+    # not seen by pickle's default.
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _SCORED_FIELDS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def __init__(self, score: float, name_score: float, matched_name: str, query_name: str,
                  alignment: list[Pair], reasons: list[tuple[str, str, float]]) -> None:
