@@ -105,3 +105,7 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
                 if x.score >= floor][:5]
         got = [(c.score, c.entity_id) for c in s.screen(q).candidates]
         assert got == full, name
+        # The batch path lists exactly the candidates in the match or review band.
+        hits = [(c.score, c.entity_id, c.band) for c in s.screen_hits(q)]
+        assert hits == [(c.score, c.entity_id, c.band) for c in s.screen(q).candidates
+                        if c.band != "no_match"], name

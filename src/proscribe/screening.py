@@ -345,7 +345,8 @@ class Screener:
         prep = _prepare(query)
         return self._score(prep)
 
-    def _score(self, prep: _Prepared, limit: int | None = None) -> list[tuple[Scored, int]]:
+    def _score(self, prep: _Prepared, limit: int | None = None,
+               floor: float | None = None) -> list[tuple[Scored, int]]:
         """Score the index's candidates, best first.
 
         With a `limit`, only candidates scoring at least `LIST_FLOOR_BELOW_REVIEW` under the
@@ -402,7 +403,8 @@ class Screener:
             (0.06 if facts_q.date else 0.0) + (0.03 if facts_q.countries else 0.0)
         out: list[tuple[Scored, int]] = []
         top: list[float] = []
-        floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
+        if floor is None:
+            floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
         forms, kinds = self._forms, self._form_kinds
         for ent in order:
             if bounds is not None:
@@ -495,6 +497,14 @@ class Screener:
 
     def screen_many(self, queries: Iterable[ScreeningQuery | str]) -> list[ScreeningResult]:
         return [self.screen(q) for q in queries]
+
+    def screen_hits(self, query: ScreeningQuery) -> list[Candidate]:
+        """Only the candidates in the match or review band, best first, as `screen()` would
+        give them: the batch path. Exact scoring stops at the review threshold rather than
+        below it (the bounds prune more), and no result model is built."""
+        prep = _prepare(query)
+        scored = self._score(prep, prep.limit, floor=prep.review)
+        return [self._candidate(s, ent, prep) for s, ent in scored]
 
     def _candidate(self, s: Scored, ent: int, prep: _Prepared) -> Candidate:
         eid, source, ref, kind, name = self._heads[ent]

@@ -17,7 +17,7 @@ from proscribe.batch.columns import ColumnMap, RowError, row_query
 from proscribe.errors import ProscribeError
 
 if TYPE_CHECKING:
-    from proscribe.screening import Screener
+    from proscribe.screening import Candidate, Screener
 
 BANDS = ("match", "review", "no_match")
 
@@ -84,10 +84,15 @@ def screen_rows(
             out.rejects.append(_reject(line, _validation_reason(exc), record))
             continue
         kept.append((line, record))
-    results = screener.screen_many(queries) if queries else []
-    for (line, record), query, result in zip(kept, queries, results, strict=True):
+    # A customer file repeats names (and whole rows): each distinct query is screened once.
+    seen: dict[str, list[Candidate]] = {}
+    for (line, record), query in zip(kept, queries, strict=True):
+        key = query.model_dump_json()
+        hits = seen.get(key)
+        if hits is None:
+            hits = seen[key] = screener.screen_hits(query)
         best = "no_match"
-        for cand in result.candidates:
+        for cand in hits:
             band = str(getattr(cand.band, "value", cand.band))
             if band == "no_match":
                 continue
