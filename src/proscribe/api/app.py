@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -26,6 +26,9 @@ from proscribe.api.auditing import AuditWriter
 from proscribe.api.config import ApiConfig
 from proscribe.api.match import dataset_sources, match_example
 from proscribe.api.models import (
+    AlertsResponse,
+    DecisionRequest,
+    DecisionResponse,
     CheckRequest,
     CheckResponse,
     DiffResponse,
@@ -417,6 +420,43 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
                     "linked_by": r.linked_by} for r in subject.records]
         return JSONResponse(jsonable_encoder(
             {**_store_provenance(), "id": subject.id, "records": records}))
+
+    # ------------------------------------------------------------------ monitoring
+    monitor_key = Depends(require("monitor"))
+
+    @app.get("/alerts", response_model=AlertsResponse, tags=["monitoring"], responses=ERRORS)
+    async def alerts(
+        status: Annotated[Literal["open", "suppressed", "decided"] | None, Query()] = None,
+        kind: Annotated[Literal["new_hit", "changed_hit", "removed_hit"] | None,
+                        Query()] = None,
+        customer_id: Annotated[str | None, Query(max_length=128)] = None,
+        run_id: Annotated[str | None, Query(max_length=32)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        key: ApiKey = monitor_key,
+    ) -> JSONResponse:
+        """Monitoring alerts raised by delta screening after list or customer changes."""
+        from proscribe.monitor.alerts import list_alerts
+
+        rows = await run_in_threadpool(
+            lambda: list_alerts(service.index.store, status=status, kind=kind,
+                                customer_id=customer_id, run_id=run_id, limit=limit))
+        return JSONResponse(jsonable_encoder({"alerts": rows}))
+
+    @app.post("/alerts/{alert_id}/decision", response_model=DecisionResponse,
+              tags=["monitoring"], responses={**ERRORS, 404: {"model": ErrorResponse}})
+    async def alert_decision(
+        alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+        body: DecisionRequest,
+        key: ApiKey = monitor_key,
+    ) -> JSONResponse:
+        """Decide an alert (true match / false positive, with reason and reviewer): it is
+        closed, the same customer and entity are not alerted again until the listed entity
+        changes, and the decision is written to the audit log with the API key."""
+        from proscribe.monitor.alerts import decide
+
+        made = await run_in_threadpool(decide, service.index.store, alert_id, body.decision,
+                                       body.reason, body.reviewer, key.key_id)
+        return JSONResponse(jsonable_encoder({"decision": made.to_dict()}))
 
     @app.get("/lists", response_model=ListsResponse, tags=["lists"], responses=ERRORS)
     async def lists(

@@ -134,6 +134,26 @@ class Health(_Response):
     status: str
 
 
+# ----------------------------------------------------------------------- monitoring
+class DecisionRequest(_Request):
+    decision: Literal["true_match", "false_positive"]
+    reason: str = Field(min_length=1, max_length=2000,
+                        examples=["different date of birth and nationality"])
+    reviewer: str = Field(min_length=1, max_length=200, examples=["j.doe"])
+
+
+class AlertsResponse(_Response):
+    alerts: list[dict[str, Any]] = Field(
+        description="Alerts oldest first: kind (new_hit / changed_hit / removed_hit), status "
+                    "(open / suppressed / decided), the customer and listed entity, the list "
+                    "version that raised it, score, band and detail (candidate, algorithm, "
+                    "list diff).")
+
+
+class DecisionResponse(_Response):
+    decision: dict[str, Any]
+
+
 class ErrorResponse(_Response):
     error: str = Field(examples=["QueryError"])
     message: str

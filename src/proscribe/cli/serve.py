@@ -113,8 +113,8 @@ app.add_typer(keys_app, name="keys")
 
 @keys_app.command("create")
 def keys_create(
-    scope: Annotated[list[str], typer.Option("--scope", help="screen, check or admin "
-                                                            "(repeatable).")],
+    scope: Annotated[list[str], typer.Option("--scope", help="screen, check, monitor or "
+                                                            "admin (repeatable).")],
     name: Annotated[str, typer.Option("--name", help="Who or what uses the key.")] = "",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:

@@ -85,7 +85,8 @@ def get_alert(store: Store, alert_id: int) -> dict[str, Any]:
     return alert_dict(row)
 
 
-def decide(store: Store, alert_id: int, decision: str, reason: str, reviewer: str) -> Decision:
+def decide(store: Store, alert_id: int, decision: str, reason: str, reviewer: str,
+           key_id: str | None = None) -> Decision:
     """Record a reviewer's decision on an alert, close it and write it to the audit log."""
     if decision not in DECISIONS:
         raise ConfigError("unknown decision", expected=", ".join(DECISIONS), found=decision)
@@ -109,16 +110,17 @@ def decide(store: Store, alert_id: int, decision: str, reason: str, reviewer: st
         conn.execute(alerts.update().where(alerts.c.id == alert_id).values(status="decided"))
     result = Decision(decision_id, alert_id, row.customer_id, row.entity_id, row.entity_hash,
                       decision, reason.strip(), reviewer.strip(), now)
-    _audit(store, result, alert_dict(row))
+    _audit(store, result, alert_dict(row), key_id)
     return result
 
 
-def _audit(store: Store, decision: Decision, alert: dict[str, Any]) -> None:
+def _audit(store: Store, decision: Decision, alert: dict[str, Any],
+           key_id: str | None = None) -> None:
     from proscribe.store.audit import AuditEntry, AuditLog
 
     AuditLog(store.engine).append(AuditEntry(
         endpoint="alerts.decide",
-        key_id=None,
+        key_id=key_id,
         request={"alert_id": decision.alert_id, "decision": decision.decision,
                  "reason": decision.reason, "reviewer": decision.reviewer},
         result={"decision": decision.to_dict(),

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from proscribe.errors import ConfigError, NotFoundError
 
-SCOPES = ("screen", "check", "admin")
+SCOPES = ("screen", "check", "monitor", "admin")
 PREFIX = "psk"
 _KEY_RE = re.compile(r"^psk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 _DUMMY = hashlib.sha256(b"no such key").hexdigest()
