@@ -14,13 +14,16 @@ import sys
 
 from setuptools import setup
 
-COMPILED = [
-    "src/proscribe/matching/name_v1/names.py",
-    "src/proscribe/matching/name_v1/scorer.py",
-    "src/proscribe/matching/name_v1/features.py",
-    "src/proscribe/matching/name_v1/bounds.py",
-    "src/proscribe/text/phonetic.py",
-]
+import ast
+from pathlib import Path
+
+# The list lives in the package (proscribe/_compiled.py), which also guards against stale
+# compiled copies; read as text, since the package is not installed yet.
+_tree = ast.parse((Path(__file__).parent / "src/proscribe/_compiled.py").read_text())
+_modules = next(ast.literal_eval(node.value) for node in _tree.body
+                if isinstance(node, ast.AnnAssign | ast.Assign)
+                and "COMPILED_MODULES" in ast.unparse(node))
+COMPILED = ["src/" + m.replace(".", "/") + ".py" for m in _modules]
 
 ext_modules = []
 if os.environ.get("PROSCRIBE_PURE_PYTHON", "") not in ("1", "true", "yes"):

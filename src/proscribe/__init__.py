@@ -12,6 +12,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from proscribe._compiled import guard as _guard
+
+_guard()
+
 __version__ = "0.1.0"
 
 _LAZY = {

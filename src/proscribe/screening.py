@@ -216,7 +216,7 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
         if text.strip():
             id_keys.update(_parse_identifier(text.strip()))
     person = None if query.type is None else query.type is EntityKind.PERSON
-    forms = name_forms(name, person) if name else ()
+    forms = name_forms(name, person, query.type is EntityKind.VESSEL) if name else ()
     groups: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
     for form in forms:
@@ -300,10 +300,11 @@ class Screener:
         idents: list[tuple[int, str]] = []
         for n, entity in enumerate(ents):
             person = entity.kind is EntityKind.PERSON
+            vessel = entity.kind is EntityKind.VESSEL
             mine: list[int] = []
             seen: set[tuple[str, ...]] = set()
             for name in entity.names:
-                for form in name_forms(name.value, person):
+                for form in name_forms(name.value, person, vessel):
                     if form.tokens in seen:
                         continue
                     seen.add(form.tokens)
@@ -456,10 +457,11 @@ class Screener:
             query = ScreeningQuery(name=query)
         prep = _prepare(query)
         person = entity.kind is EntityKind.PERSON
+        vessel = entity.kind is EntityKind.VESSEL
         cforms = []
         seen: set[tuple[str, ...]] = set()
         for name in entity.names:
-            for form in name_forms(name.value, person):
+            for form in name_forms(name.value, person, vessel):
                 if form.tokens not in seen:
                     seen.add(form.tokens)
                     cforms.append((form, name.kind))

@@ -82,3 +82,20 @@ def test_compiled_and_interpreted_scores_are_identical(tmp_path: Path) -> None:
     assert pure["compiled"] is False and compiled["compiled"] is True
     assert pure["scores"] == compiled["scores"]
     assert compiled["loaded"] == pure["scores"][1]  # Kim Chong-un, screened on the load
+
+
+@pytest.mark.skipif(not name_v1.COMPILED, reason="the matcher is not compiled here")
+def test_a_stale_compiled_module_is_not_run(tmp_path: Path) -> None:
+    # An edited source next to its older compiled copy: the source runs, with a warning.
+    shutil.copytree(SRC, tmp_path / "proscribe", ignore=shutil.ignore_patterns("__pycache__"))
+    for lib in SRC.parent.glob("*__mypyc*"):
+        shutil.copy2(lib, tmp_path / lib.name)
+    names = tmp_path / "proscribe" / "matching" / "name_v1" / "names.py"
+    names.write_text(names.read_text() + "\nEDITED = True\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    code = ("from proscribe.matching import name_v1; "
+            "print(name_v1.COMPILED, name_v1.names.EDITED)")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True, cwd=str(tmp_path))
+    assert proc.stdout.split() == ["False", "True"]
+    assert "older than their source" in proc.stderr

@@ -81,13 +81,34 @@ class NameForm:
         return f"NameForm({' '.join(self.tokens)!r}, legal={self.legal})"
 
 
+#: Ship prefixes ("MV WISE HONEST", "M/T YU JONG 2", "SS Minnow"): not part of a vessel's
+#: name; lists mostly give the name without them. Cleaned, "M/V" is "m v".
+VESSEL_PREFIXES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split()) for p in (
+        "mv", "m v", "mt", "m t", "ms", "m s", "ss", "s s", "fv", "f v", "sv", "s v",
+        "mts", "lpg c", "lng c", "tb", "t b"))
+
+
+def strip_vessel_prefix(raw: list[str]) -> list[str]:
+    """`raw` without a leading ship prefix, when a name remains after it."""
+    for prefix in VESSEL_PREFIXES:
+        n = len(prefix)
+        if len(raw) > n and tuple(raw[:n]) == prefix:
+            return raw[n:]
+    return raw
+
+
 @lru_cache(maxsize=65536)
-def name_forms(value: str, person: bool | None = None) -> tuple[NameForm, ...]:
-    """Every comparable Latin form of a name (one per transliteration scheme)."""
+def name_forms(value: str, person: bool | None = None,
+               vessel: bool = False) -> tuple[NameForm, ...]:
+    """Every comparable Latin form of a name (one per transliteration scheme); `vessel`:
+    the name of a ship, whose prefix (MV, M/T...) is dropped."""
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for latin in latin_forms(value):
         raw = latin.split()
+        if vessel:
+            raw = strip_vessel_prefix(raw)
         if person:
             raw = strip_honorifics(raw)
         elif person is None:
