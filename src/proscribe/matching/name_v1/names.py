@@ -15,8 +15,10 @@ from rapidfuzz.distance import OSA, Levenshtein
 from mypy_extensions import mypyc_attr
 
 from proscribe.text.normalize import clean_name, split_legal_forms, strip_honorifics
+from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
+from proscribe.text.wadegiles import pinyin_readings
 
 __all__ = ["NameForm", "align_forms", "name_forms", "token_similarity", "token_weight"]
 
@@ -117,16 +119,30 @@ def name_forms(value: str, person: bool | None = None,
             kept = strip_honorifics(raw)
             if len(kept) >= 2:
                 raw = kept
-        rest, legal = split_legal_forms(" ".join(raw))
-        if person:
-            legal = ()
-            tokens = tuple(raw)
-        else:
-            tokens = tuple(rest.split())
-        if not tokens or tokens in seen:
-            continue
-        seen.add(tokens)
-        out.append(NameForm(value, tokens, tuple(raw), legal))
+        variants = [raw]
+        if not person:
+            # Number words as digits, abbreviations written out (text/numbers.py): in place
+            # for organisations and vessels, as another form when the kind is unknown.
+            plain = expand_abbreviations(number_words_to_digits(raw))
+            if plain != raw:
+                variants = [plain] if person is False else [raw, plain]
+        for raw in variants:
+            rest, legal = split_legal_forms(" ".join(raw))
+            if person:
+                legal = ()
+                tokens = tuple(raw)
+            else:
+                tokens = tuple(rest.split())
+            if not tokens or tokens in seen:
+                continue
+            seen.add(tokens)
+            out.append(NameForm(value, tokens, tuple(raw), legal))
+    if out and person is not False:
+        # A Chinese name in Wade-Giles, read as pinyin (text/wadegiles.py).
+        for reading in pinyin_readings(out[0].tokens):
+            if reading not in seen:
+                seen.add(reading)
+                out.append(NameForm(value, reading, reading, ()))
     if not out:
         cleaned = clean_name(value)
         toks = tuple(cleaned.split()) or (cleaned,)
