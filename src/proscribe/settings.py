@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
         "Default: SQLite file proscribe.db under data_dir.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that encrypts secrets kept in the store (webhook signing secrets): "
+        "a Fernet key (`python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'`). Default: data_dir/secret.key, created "
+        "on first use (mode 0600). Every process sharing one PostgreSQL store needs the "
+        "same key.",
     )
     lists_dir: Path | None = Field(
         default_factory=_default_lists_dir,

@@ -111,3 +111,47 @@ def test_receiver_down_loses_nothing(db_url: str) -> None:
 
 def test_backoff_doubles_up_to_a_ceiling() -> None:
     assert [backoff(n, 2.0, 30.0) for n in (1, 2, 3, 4, 5, 6)] == [2, 4, 8, 16, 30, 30]
+
+
+def test_secrets_are_encrypted_at_rest(db_url: str, data_dir: Any) -> None:
+    import pytest
+    from cryptography.fernet import Fernet
+
+    from proscribe.errors import ConfigError
+    from proscribe.monitor import rekey_webhooks
+    from proscribe.settings import override_settings
+    from proscribe.store.customers import webhooks
+
+    store = Store(db_url)
+    receiver = Receiver()
+    with serve(receiver) as port:
+        add_webhook(store, f"http://127.0.0.1:{port}/hook", "s3cret")
+        # A row written in plain text by an older version is still used, then rekeyed.
+        with store.engine.begin() as conn:
+            conn.execute(webhooks.insert().values(url=f"http://127.0.0.1:{port}/old",
+                                                  secret="legacy", active=True,
+                                                  created_at=datetime_now()))
+        with store.engine.connect() as conn:
+            stored = dict(conn.execute(sa.select(webhooks.c.url, webhooks.c.secret)).all())
+        new = stored[f"http://127.0.0.1:{port}/hook"]
+        assert new.startswith("fernet:") and "s3cret" not in new
+        assert (data_dir / "secret.key").stat().st_mode & 0o777 == 0o600
+        _alert(store)
+        assert deliver_pending(store).delivered == 2
+    by_path = {c["headers"]["Host"] + str(i): c for i, c in enumerate(receiver.calls)}
+    assert len(by_path) == 2
+    sigs = {c["headers"]["X-Proscribe-Signature"] for c in receiver.calls}
+    body = receiver.calls[0]["body"]
+    assert sigs == {sign("s3cret", body), sign("legacy", body)}
+    assert rekey_webhooks(store) == 1 and rekey_webhooks(store) == 0
+    # Another key cannot read them: a clear error, not a forged or empty signature.
+    with override_settings(secret_key=Fernet.generate_key().decode()):
+        _alert(store)
+        with pytest.raises(ConfigError, match="cannot be decrypted"):
+            deliver_pending(store)
+
+
+def datetime_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -241,6 +241,15 @@ def webhooks_list() -> None:
                       f"pending={w['pending']}")
 
 
+@webhooks_app.command("rekey")
+def webhooks_rekey() -> None:
+    """Encrypt webhook secrets stored in plain text by older versions."""
+    from proscribe.monitor import rekey_webhooks
+
+    n = rekey_webhooks(_store())
+    console.print(f"{n} webhook secret(s) encrypted")
+
+
 @webhooks_app.command("remove")
 def webhooks_remove(webhook_id: Annotated[int, typer.Argument()]) -> None:
     """Stop sending to a receiver (its history stays)."""

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from proscribe.errors import ConfigError, NotFoundError, StoreError
 from proscribe.store.customers import webhook_outbox, webhooks
+from proscribe.store.secrets import decrypt, encrypt, is_encrypted
 from proscribe.store.store import Store
 
 SIGNATURE_HEADER = "X-Proscribe-Signature"
@@ -53,13 +54,26 @@ def add_webhook(store: Store, url: str, secret: str | None = None) -> tuple[int,
     if not url.startswith(("http://", "https://")):
         raise ConfigError("a webhook URL starts with http:// or https://", found=url)
     secret = secret or secrets.token_hex(32)
-    with store.engine.begin() as conn:
+    with store.engine.begin() as conn:  # the secret is stored encrypted (store/secrets.py)
         key = conn.execute(webhooks.insert().values(
-            url=url, secret=secret, active=True, created_at=_now())).inserted_primary_key
+            url=url, secret=encrypt(secret), active=True, created_at=_now())
+        ).inserted_primary_key
         if key is None:
             raise StoreError("webhook insert returned no primary key", found=url)
         wid = int(key[0])
     return wid, secret
+
+
+def rekey_webhooks(store: Store) -> int:
+    """Encrypt the secrets stored in plain text (by versions before encryption); returns
+    how many were rewritten."""
+    with store.engine.begin() as conn:
+        rows = conn.execute(sa.select(webhooks.c.id, webhooks.c.secret)).all()
+        plain = [(r.id, r.secret) for r in rows if not is_encrypted(r.secret)]
+        for wid, secret in plain:
+            conn.execute(webhooks.update().where(webhooks.c.id == wid)
+                         .values(secret=encrypt(secret)))
+    return len(plain)
 
 
 def remove_webhook(store: Store, webhook_id: int) -> None:
@@ -134,6 +148,7 @@ def deliver_pending(
                    webhook_outbox.c.next_attempt_at <= now)
             .order_by(webhook_outbox.c.id).limit(batch)
         ).all()
+    keys = {row.webhook_id: decrypt(row.secret) for row in due}
     own = client is None
     http = client or httpx.Client(timeout=timeout)
     try:
@@ -143,7 +158,7 @@ def deliver_pending(
             try:
                 resp = http.post(row.url, content=body, headers={
                     "Content-Type": "application/json",
-                    SIGNATURE_HEADER: sign(row.secret, body),
+                    SIGNATURE_HEADER: sign(keys[row.webhook_id], body),
                     "X-Proscribe-Delivery": str(row.id),
                     "X-Proscribe-Attempt": str(row.attempts + 1),
                 })
