@@ -89,3 +89,22 @@ def test_hangul_against_latin_syllable_by_syllable() -> None:
     assert sim("김영철", "Kim Yong Chun") < 0.8
     assert sim("경수 김", "Kim Su Gwang") < 0.5
     assert sim("김종은", "김정은") < 0.8
+
+
+def test_a_whole_organisation_name_is_as_rare_as_the_name_not_its_words() -> None:
+    # "Gazprom" is a word of many list names but the whole name of one: an exact match
+    # on it is not a common name. A person's single name stays held (Hannibal).
+    words = ["neft", "bank", "export", "invest", "flot", "trans", "dobycha", "media",
+             "energy", "space", "telecom", "germania"]
+    ents = [Entity("t", "gp", EntityKind.ORGANIZATION, [Name("GAZPROM")])]
+    ents += [Entity("t", w, EntityKind.ORGANIZATION, [Name(f"GAZPROM {w.upper()}")])
+             for w in words]
+    ents += [Entity("t", f"h{n}", EntityKind.PERSON, [Name(f"HANNIBAL {w.upper()}")])
+             for n, w in enumerate(words)]
+    ents.append(Entity("t", "h", EntityKind.PERSON, [Name("HANNIBAL")]))
+    s = Screener.build(ents, [])
+    top = s.screen(ScreeningQuery(name="OAO Gazprom", type="organization")).candidates[0]
+    assert top.entity_id == "t:gp" and top.band == "match"
+    alone = s.screen(ScreeningQuery(name="Hannibal", type="person")).candidates[0]
+    assert alone.entity_id == "t:h" and alone.band == "review"
+    assert "common_name" in {r.feature for r in alone.explanation}

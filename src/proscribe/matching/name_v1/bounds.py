@@ -29,10 +29,9 @@ from typing import Any
 from collections.abc import Sequence
 
 import numpy as np
+from mypy_extensions import mypyc_attr
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
-
-from mypy_extensions import mypyc_attr
 
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
@@ -40,6 +39,7 @@ from proscribe.matching.name_v1.names import (
     NameForm,
     token_weight,
 )
+from proscribe.matching.name_v1.state import get_fields, set_fields
 from proscribe.text.phonetic import phonetic_key, spelling_group
 
 __all__ = ["TokenTable"]
@@ -63,14 +63,11 @@ class TokenTable:
 
     __slots__ = _TOKENTABLE_FIELDS
 
-    # Explicit pickling: compiled by mypyc, a class has no __dict__ and its slots are
-    # not seen by pickle's default.
-    def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _TOKENTABLE_FIELDS}
+    def __getstate__(self) -> dict[str, Any]:  # see state.py
+        return get_fields(self, _TOKENTABLE_FIELDS)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
+        set_fields(self, state)
 
     def __init__(self, tokens: list[str], form_tok: np.ndarray, tok_off: np.ndarray,
                  form_comp: np.ndarray, comp_off: np.ndarray, joined: list[str],

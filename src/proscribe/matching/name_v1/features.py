@@ -6,12 +6,12 @@ Their docstrings' first lines are the explanations users see; keep them plain.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable
+from typing import Any
 
 from mypy_extensions import mypyc_attr
 
+from proscribe.matching.name_v1.state import get_fields, set_fields
 from proscribe.model import Entity, EntityKind, IdentifierType
 
 __all__ = [
@@ -69,14 +69,11 @@ class EntityFacts:
 
     __slots__ = _ENTITYFACTS_FIELDS
 
-    # Explicit pickling: compiled by mypyc, a class has no __dict__ and its slots are
-    # not seen by pickle's default.
-    def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _ENTITYFACTS_FIELDS}
+    def __getstate__(self) -> dict[str, Any]:  # see state.py
+        return get_fields(self, _ENTITYFACTS_FIELDS)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
+        set_fields(self, state)
 
     def __init__(self, entity: Entity) -> None:
         self.kind = entity.kind

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA, Levenshtein
-
 from mypy_extensions import mypyc_attr
+from rapidfuzz.distance import OSA, Levenshtein
 
 from proscribe.text.normalize import clean_name, split_legal_forms, strip_honorifics
 from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
