@@ -136,8 +136,9 @@ def name_forms(value: str, person: bool | None = None,
                 continue
             seen.add(tokens)
             out.append(NameForm(value, tokens, tuple(raw), legal))
-    if out and person is not False:
-        # A Chinese name in Wade-Giles, read as pinyin (text/wadegiles.py).
+    if out and person is not False and not _looks_korean(out[0].tokens):
+        # A Chinese name in Wade-Giles, read as pinyin (text/wadegiles.py); a romanised
+        # Korean name ("Jang Su Han") is not one.
         for reading in pinyin_readings(out[0].tokens):
             if reading not in seen:
                 seen.add(reading)
