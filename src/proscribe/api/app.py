@@ -18,9 +18,11 @@ from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 
 from proscribe.api.auditing import AuditWriter
 from proscribe.api.config import ApiConfig
@@ -305,6 +307,28 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         audit_id = await service.record("screen", key, req, result, served,
                                         result_json=result_json)
         return _answer(served, audit_id, body.as_of, result_json)
+
+    # The same route without FastAPI's request machinery (dependency solving, JSON decoded
+    # by `json` then validated, the endpoint wrapper): pydantic validates the raw body in
+    # one pass and the endpoint above runs as is. Starlette tries routes in order, so this
+    # one answers POST /screen; the declaration above still gives the OpenAPI schema, and
+    # errors go through the same exception handlers.
+    screen_auth = require_fast("screen")
+
+    async def screen_direct(request: Request) -> Response:
+        request.scope["route"] = direct_route  # for the metrics' route label
+        key = await screen_auth(request)
+        raw = await request.body()
+        try:
+            body = ScreenRequest.model_validate_json(raw)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)],
+                body=raw) from None
+        return await screen(request, body, key)
+
+    direct_route = Route("/screen", screen_direct, methods=["POST"], include_in_schema=False)
+    app.router.routes.insert(0, direct_route)
 
     @app.post("/screen/batch", response_model=ScreenBatchResponse, tags=["screening"],
               responses=ERRORS)
