@@ -29,7 +29,11 @@ def _screen(client: TestClient, env: Env, body: dict[str, object] | None = None,
 
 # ------------------------------------------------------------------ operations
 def test_healthz_readyz_and_openapi(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    from proscribe.matching import name_v1
+
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["compiled"] is name_v1.COMPILED
+    assert health["algorithm"] == f"name-v1@{name_v1.ALGORITHM_VERSION}"
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["list_versions"][0]["version"] == "2026-01-10"

@@ -67,6 +67,8 @@ from proscribe.errors import (
     SourceError,
     StoreError,
 )
+from proscribe import __version__
+from proscribe.matching import name_v1
 from proscribe.screening import ScreeningQuery
 from proscribe.settings import Settings, get_settings
 from proscribe.store.audit import AuditEntry, AuditLog, canonical_json, digest
@@ -531,9 +533,11 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
 
     # ------------------------------------------------------------------ operations
     @app.get("/healthz", response_model=Health, tags=["operations"])
-    async def healthz() -> dict[str, str]:
-        """The process is up."""
-        return {"status": "ok"}
+    async def healthz() -> dict[str, Any]:
+        """The process is up (with its version, algorithm, and whether it runs compiled)."""
+        return {"status": "ok", "version": __version__,
+                "algorithm": f"{ALGORITHM['id']}@{ALGORITHM['version']}",
+                "compiled": name_v1.COMPILED}
 
     @app.get("/readyz", response_model=Health, tags=["operations"],
              responses={503: {"model": ErrorResponse}})

@@ -132,6 +132,10 @@ class UpdateResponse(Provenance):
 
 class Health(_Response):
     status: str
+    version: str | None = None
+    algorithm: str | None = None
+    compiled: bool | None = Field(
+        default=None, description="Whether the matcher runs compiled (mypyc) or interpreted.")
 
 
 # ----------------------------------------------------------------------- monitoring

@@ -55,3 +55,21 @@ def screen_command(
     versions = ", ".join(f"{v.source} {v.version}" for v in result.list_versions)
     console.print(f"{result.algorithm.id} {result.algorithm.version}; lists: {versions}; "
                   f"{result.elapsed_ms:.2f} ms")
+
+
+@app.command("version")
+def version(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """proscribe's version, the matching algorithm's, and whether the matcher runs compiled."""
+    import json
+    import platform
+
+    import proscribe
+    from proscribe.matching.name_v1 import ALGORITHM_ID, ALGORITHM_VERSION, COMPILED
+
+    info = {"proscribe": proscribe.__version__, "algorithm": f"{ALGORITHM_ID}@{ALGORITHM_VERSION}",
+            "compiled": COMPILED, "python": platform.python_version()}
+    if as_json:
+        typer.echo(json.dumps(info))
+    else:
+        typer.echo(f"proscribe {info['proscribe']}, {info['algorithm']} "
+                   f"({'compiled' if COMPILED else 'interpreted'}), Python {info['python']}")
