@@ -19,6 +19,7 @@ from functools import lru_cache
 
 __all__ = [
     "HONORIFICS",
+    "LEGAL_FORM_TYPES",
     "clean_name",
     "split_legal_forms",
     "strip_honorifics",
@@ -159,6 +160,18 @@ def strip_honorifics(tokens: list[str]) -> list[str]:
     """Drop honorifics and titles, unless that would leave nothing."""
     kept = [t for t in tokens if t not in HONORIFICS]
     return kept if kept else tokens
+
+
+#: Legal-form classes (as split_legal_forms gives them) by the kind of company they make:
+#: private limited-liability companies and joint-stock companies. A name under one kind and
+#: the same name under the other are two companies (or one re-registered). "Co", "Corp",
+#: "Ltd" and "Inc" are used too loosely across countries to tell either way.
+LEGAL_FORM_TYPES: dict[str, str] = {
+    **dict.fromkeys(("llc", "ooo", "gmbh", "sarl", "srl", "sro", "tov", "bv", "doo", "ood",
+                     "sprl", "bvba", "kft", "kft.", "eood", "spzoo"), "limited_liability"),
+    **dict.fromkeys(("jsc", "jscb", "pjsc", "ag", "sa", "sas", "plc", "nv", "spa", "ab", "as"),
+                    "joint_stock"),
+}
 
 
 @lru_cache(maxsize=65536)

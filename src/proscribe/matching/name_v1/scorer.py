@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
 from proscribe.model import NameKind
+from proscribe.text.normalize import LEGAL_FORM_TYPES
 from proscribe.text.phonetic import spelling_group
 from proscribe.text.translit import detect_script
 
@@ -204,4 +205,23 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
                         "held below the match band without another agreeing fact",
                         round(capped - score, 4)))
         score = capped
+    if best_pair is not None and score >= match_threshold - 0.02 \
+            and reasons[-1][0] not in ("common_name", "weak_alias") \
+            and not any(r[0] == "identifier_match" for r in reasons):
+        qf, cf = best_pair[0], best_pair[1]
+        ql, cl = set(qf.legal), set(cf.legal)
+        qt = {LEGAL_FORM_TYPES[f] for f in ql if f in LEGAL_FORM_TYPES}
+        ct = {LEGAL_FORM_TYPES[f] for f in cl if f in LEGAL_FORM_TYPES}
+        if qt and ct and not qt & ct and not ql & cl:
+            # Deutsche Bank AG / Deutsche Bank GmbH: a joint-stock company and a limited-
+            # liability one are two companies (siblings, or one re-registered): held in
+            # review for a person to decide, unless an identifier agrees.
+            lo = match_threshold - 0.02
+            capped = match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo,
+                                                                                   1e-9)
+            reasons.append(("legal_form_conflict",
+                            f"legal forms differ ({', '.join(sorted(ql))} / "
+                            f"{', '.join(sorted(cl))}); held below the match band",
+                            round(capped - score, 4)))
+            score = capped
     return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons)
