@@ -39,7 +39,6 @@ from proscribe.matching.name_v1.names import (
     NameForm,
     token_weight,
 )
-from proscribe.matching.name_v1.state import get_fields, set_fields
 from proscribe.text.phonetic import phonetic_key, spelling_group
 
 __all__ = ["TokenTable"]
@@ -63,11 +62,13 @@ class TokenTable:
 
     __slots__ = _TOKENTABLE_FIELDS
 
-    def __getstate__(self) -> dict[str, Any]:  # see state.py
-        return get_fields(self, _TOKENTABLE_FIELDS)
+    # Explicit pickling: in a module compiled by mypyc, pickle's default sees no fields.
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _TOKENTABLE_FIELDS}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        set_fields(self, state)
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def __init__(self, tokens: list[str], form_tok: np.ndarray, tok_off: np.ndarray,
                  form_comp: np.ndarray, comp_off: np.ndarray, joined: list[str],

@@ -11,7 +11,6 @@ from typing import Any
 
 from mypy_extensions import mypyc_attr
 
-from proscribe.matching.name_v1.state import get_fields, set_fields
 from proscribe.model import Entity, EntityKind, IdentifierType
 
 __all__ = [
@@ -69,11 +68,14 @@ class EntityFacts:
 
     __slots__ = _ENTITYFACTS_FIELDS
 
-    def __getstate__(self) -> dict[str, Any]:  # see state.py
-        return get_fields(self, _ENTITYFACTS_FIELDS)
+    # A tuple and plain assignments: 35,000 of them are read with every saved index.
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.countries, self.dates, self.gender, self.id_keys, self.id_types,
+                self.kind, self.years)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        set_fields(self, state)
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.countries, self.dates, self.gender, self.id_keys, self.id_types, self.kind,
+         self.years) = state
 
     def __init__(self, entity: Entity) -> None:
         self.kind = entity.kind
