@@ -15,7 +15,7 @@ PKG = Path(proscribe.__file__).parent
 
 # Layer of each top-level module/package; a module may import only its own layer or lower.
 LAYERS = {
-    "model": 0, "errors": 0, "settings": 0,
+    "model": 0, "errors": 0, "settings": 0, "runtime": 0, "_compiled": 0,
     "text": 1,
     "sources": 2, "index": 2, "matching": 2, "rules": 2,
     "store": 3,

@@ -7,15 +7,13 @@ plain classes of `proscribe.matching.name_v1` and the numpy arrays of `proscribe
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 import pickle
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +43,7 @@ from proscribe.matching.name_v1.names import (
 )
 from proscribe.matching.name_v1.scorer import NAME_KIND_FACTOR, NAME_WEIGHT, PRIMARY_BONUS
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
+from proscribe.runtime import gc_paused
 from proscribe.settings import get_settings
 from proscribe.text.countries import country_code
 
@@ -237,25 +236,6 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     return _Prepared(forms, groups, facts, person, limit, match, review)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an index is built or loaded.
-
-    Both make hundreds of thousands of long-lived objects; each allocation threshold
-    crossed runs a collection over the whole heap, the old index of a serving process
-    included. Measured on the lists: a first build 5.8 s -> 4.5 s; a load in a process
-    that already holds an index 1.9 s -> 0.35 s. Reference counting still frees what the
-    index drops; the collector runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # ------------------------------------------------------------------------- the screener
 class Screener:
     """Listed entities, their prepared names and the candidate index over them."""
@@ -300,7 +280,7 @@ class Screener:
             with self._entity_lock:
                 if self._entity_list is None:
                     assert self._entity_file is not None
-                    with open(self._entity_file, "rb") as fh, _gc_paused():
+                    with open(self._entity_file, "rb") as fh, gc_paused():
                         self._entity_list = pickle.load(fh)  # noqa: S301 - our own file
         return self._entity_list
 
@@ -309,7 +289,7 @@ class Screener:
     def build(cls, entities: Iterable[Entity], versions: Sequence[ListVersion]) -> Screener:
         """Prepare every name of every entity and index them (a record id seen twice keeps
         its last occurrence)."""
-        with _gc_paused():
+        with gc_paused():
             return cls._build(entities, versions)
 
     @classmethod
@@ -580,7 +560,7 @@ class Screener:
     @classmethod
     def load(cls, path: Path | str, mmap: bool = True) -> Screener:
         """A saved index (`save()`); the numpy arrays memory-mapped when `mmap`."""
-        with _gc_paused():
+        with gc_paused():
             return cls._load(path, mmap)
 
     @classmethod

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from proscribe.errors import SourceError
+from proscribe.runtime import gc_paused
 from proscribe.sources.base import ListFileSet, ParsedList
 from proscribe.sources.registry import discover, get_parser
 from proscribe.store.store import ImportResult, Store
@@ -40,7 +41,8 @@ def _forget_parent_connections() -> None:
 def _parse(files: ListFileSet) -> tuple[str, ParsedList | SourceError]:
     parser = get_parser(files.source)
     try:
-        return parser.parser_version, parser.parse(files)
+        with gc_paused():  # a list is many small long-lived objects (runtime.py)
+            return parser.parser_version, parser.parse(files)
     except SourceError as exc:
         return parser.parser_version, exc
 

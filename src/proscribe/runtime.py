@@ -1,0 +1,29 @@
+"""Process-level helpers shared by every layer."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["gc_paused"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block: for code that makes hundreds of
+    thousands of long-lived objects (parsing a list, building or loading an index).
+
+    Each allocation threshold crossed runs a collection, and the older generations take in
+    the whole heap (the old index of a serving process included), so most of that time is
+    spent walking objects that are all alive. Measured on the lists: loading an index in a
+    process that already holds one 1.9 s -> 0.35 s; a first index build 5.8 s -> 4.5 s.
+    Reference counting still frees what is dropped; the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
