@@ -109,3 +109,19 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
         hits = [(c.score, c.entity_id, c.band) for c in s.screen_hits(q)]
         assert hits == [(c.score, c.entity_id, c.band) for c in s.screen(q).candidates
                         if c.band != "no_match"], name
+
+
+def test_a_dropped_index_is_freed_without_the_cycle_collector(screener: Screener,
+                                                               tmp_path: Path) -> None:
+    # Indexes are frozen out of the cycle collector after a load (runtime.gc_paused): that
+    # is only safe while an index holds no reference cycles.
+    import gc
+
+    screener.save(tmp_path / "idx")
+    loaded = Screener.load(tmp_path / "idx")
+    loaded.screen(ScreeningQuery(name="Kim Jong Un"))
+    assert loaded.entities
+    gc.unfreeze()
+    gc.collect()  # whatever else was frozen with it
+    del loaded
+    assert gc.collect() == 0

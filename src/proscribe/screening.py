@@ -280,7 +280,7 @@ class Screener:
             with self._entity_lock:
                 if self._entity_list is None:
                     assert self._entity_file is not None
-                    with open(self._entity_file, "rb") as fh, gc_paused():
+                    with open(self._entity_file, "rb") as fh, gc_paused(freeze=True):
                         self._entity_list = pickle.load(fh)  # noqa: S301 - our own file
         return self._entity_list
 
@@ -289,7 +289,7 @@ class Screener:
     def build(cls, entities: Iterable[Entity], versions: Sequence[ListVersion]) -> Screener:
         """Prepare every name of every entity and index them (a record id seen twice keeps
         its last occurrence)."""
-        with gc_paused():
+        with gc_paused(freeze=True):
             return cls._build(entities, versions)
 
     @classmethod
@@ -560,7 +560,7 @@ class Screener:
     @classmethod
     def load(cls, path: Path | str, mmap: bool = True) -> Screener:
         """A saved index (`save()`); the numpy arrays memory-mapped when `mmap`."""
-        with gc_paused():
+        with gc_paused(freeze=True):
             return cls._load(path, mmap)
 
     @classmethod
