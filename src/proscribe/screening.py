@@ -346,11 +346,6 @@ class Screener:
         return sum(math.log((n + 1) / (self.index.df("t" + part) + 1))
                    for part in token.split())
 
-    def _form_rarity(self, joined: str) -> float:
-        """How rare a whole list name (its tokens, space-separated) is among list names."""
-        n = max(self.index.n_forms, RARITY_REFERENCE)
-        return math.log((n + 1) / (self.index.df("f" + joined) + 1))
-
     # ------------------------------------------------------------------ screening
     def score_all(self, query: ScreeningQuery) -> list[tuple[Scored, int]]:
         """Every candidate the index proposes, scored, best first (no limit, no models)."""
@@ -433,7 +428,7 @@ class Screener:
                 fc = [form_comp[f] for f in mine]
             scored = score_entity(prep.forms, prep.facts, cforms, facts,
                                   facts.kind is EntityKind.PERSON, prep.match, self._rarity,
-                                  fb, fc, self._form_rarity)
+                                  fb, fc)
             if scored.score < floor:
                 continue
             out.append((scored, ent))
@@ -477,7 +472,7 @@ class Screener:
                     seen.add(form.tokens)
                     cforms.append((form, name.kind))
         return score_entity(prep.forms, prep.facts, cforms, EntityFacts(entity), person,
-                            prep.match, self._rarity, form_rarity=self._form_rarity)
+                            prep.match, self._rarity)
 
     def band(self, score: float, query: ScreeningQuery | None = None) -> Band:
         """The decision band of a score under the query's (or the configured) thresholds."""

@@ -89,5 +89,14 @@ def test_real_news_article(lists_dir: Path, tmp_path: Path) -> None:
     result = scan(news.read_text(encoding="utf-8"), screener=real, on=date(2018, 8, 6))
     names = {p.entity_id for p in result.parties}
     assert "ofac_sdn:24606" in names  # "the Agrosoyuz commercial bank"
+    # "United" (of "United Nations") is not UNITED COMPANY OJSC: a common word alone.
+    assert "ofac_cons:20001" not in {p.entity_id for p in result.parties if p.band == "match"}
     acts = {a.activity for a in result.activities}
     assert {"workers", "textiles", "joint_venture", "refined_petroleum", "natural_gas"} <= acts
+    # The other article: "East Asia" is a weak alias of OFAC's EAST ASIA TRADING, held in
+    # review; "United" is not matched either.
+    other = scan((lists_dir.parent / "news" / "000_b3271f8a2b91d408.txt").read_text(
+        encoding="utf-8"), screener=real, on=date(2017, 8, 7))
+    matched = {p.entity_id for p in other.parties if p.band == "match"}
+    assert "ofac_cons:20001" not in matched
+    assert not any(p.text == "East Asia" for p in other.parties if p.band == "match")

@@ -116,8 +116,6 @@ class CandidateIndex:
             keys.update(compound_keys(raw))
             if len(raw) > 1:
                 keys.add("t" + "".join(raw))
-            # The whole name, for how rare it is as a name (never looked up by a query).
-            keys.add("f" + " ".join(tokens))
             for key in keys:
                 lst = table.get(key)
                 if lst is None:

@@ -36,8 +36,6 @@ NAME_KIND_FACTOR = {
 COMMON_NAME_EVIDENCE = 8.5
 SYLLABIC_SCRIPTS = frozenset({"Hang", "Hani"})
 SYLLABLE_EVIDENCE_FACTOR = 0.5
-#: Name score of a whole name equal to a list name (every token on both sides paired).
-EXACT_NAME = 0.999
 #: Least raw score of an entity that shares an exact identifier with the query.
 IDENTIFIER_FLOOR = 0.86
 _CORROBORATING = {"identifier_match", "dob_match", "country_match"}
@@ -77,7 +75,6 @@ def score_entity(
     rarity: Callable[[str], float],
     bounds: Sequence[Sequence[float]] | None = None,
     compounds: Sequence[bool] | None = None,
-    form_rarity: Callable[[str], float] | None = None,
 ) -> Scored:
     """Score one entity: best name pair, then every fact check, then the common-name cap.
 
@@ -114,12 +111,11 @@ def score_entity(
             if not weak and s > best_strong:
                 best_strong = bar = s
                 strong_pair = (qf, cf, kind, pairs)
-    scored = _finish(best, best_pair, qforms, qfacts, efacts, match_threshold, rarity,
-                     None if person else form_rarity)
+    scored = _finish(best, best_pair, qforms, qfacts, efacts, match_threshold, rarity)
     if strong_pair is not None and strong_pair is not best_pair and \
             any(r[0] == "weak_alias" for r in scored.reasons):
         other = _finish(best_strong, strong_pair, qforms, qfacts, efacts, match_threshold,
-                        rarity, None if person else form_rarity)
+                        rarity)
         if other.score >= scored.score:
             return other
     return scored
@@ -130,8 +126,7 @@ _Best = tuple[NameForm, NameForm, NameKind, list[Pair]]
 
 def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
             qfacts: QueryFacts, efacts: EntityFacts, match_threshold: float,
-            rarity: Callable[[str], float],
-            form_rarity: Callable[[str], float] | None = None) -> Scored:
+            rarity: Callable[[str], float]) -> Scored:
     """The score of one name pair with every fact check and the caps."""
     reasons: list[tuple[str, str, float]] = []
     if best_pair is None:
@@ -179,11 +174,6 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
                 sum((rarity(spelling_group(t) or t) for t in qf.tokens), 0.0) for qf in qforms)
         else:
             evidence = sum((sim * rarity(c) for _, c, sim in alignment), 0.0)
-            if form_rarity is not None and name_score >= EXACT_NAME:
-                # An organisation or vessel whose whole name is exactly a list name: the
-                # evidence is how rare that whole name is among list names, not its words
-                # ("Gazprom" is a word of 64 list names, and the whole name of one).
-                evidence = max(evidence, form_rarity(" ".join(best_pair[1].tokens)))
         if evidence < COMMON_NAME_EVIDENCE:
             # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
             # review, and still in the order of the uncapped scores.
