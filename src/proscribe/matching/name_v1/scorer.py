@@ -49,6 +49,13 @@ def soft_cap(raw: float, knee: float = 0.9) -> float:
     return knee + room * (1.0 - math.exp(-(raw - knee) / room))
 
 
+def held_in_review(score: float, match_threshold: float) -> float:
+    """A score at or above `match_threshold - 0.02` mapped onto [threshold - 0.07,
+    threshold - 0.01]: below the match band, and still in the order of the scores."""
+    lo = match_threshold - 0.02
+    return match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo, 1e-9)
+
+
 class Scored:
     """The score of one list entity against one query, with the reasons for it (not
     pickled: results leave a worker as plain rows)."""
@@ -177,8 +184,7 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         if evidence < COMMON_NAME_EVIDENCE:
             # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
             # review, and still in the order of the uncapped scores.
-            lo = match_threshold - 0.02
-            capped = match_threshold - 0.07 + 0.06 * (score - lo) / max(1.0 - lo, 1e-9)
+            capped = held_in_review(score, match_threshold)
             reasons.append(("common_name",
                             f"the name alone is common (evidence {evidence:.2f} < "
                             f"{COMMON_NAME_EVIDENCE}); held below the match band without "
@@ -189,8 +195,7 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         # A weak alias ("low quality" a.k.a.: a short or generic name such as EAST ASIA
         # TRADING) alone never makes a match: OFAC does not expect screening on them and
         # OpenSanctions does not match on them. Held in review, in the order of the scores.
-        lo = match_threshold - 0.02
-        capped = match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo, 1e-9)
+        capped = held_in_review(score, match_threshold)
         reasons.append(("weak_alias", "the name matched only a weak (low-quality) alias; "
                         "held below the match band without another agreeing fact",
                         round(capped - score, 4)))
@@ -206,9 +211,7 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
             # Deutsche Bank AG / Deutsche Bank GmbH: a joint-stock company and a limited-
             # liability one are two companies (siblings, or one re-registered): held in
             # review for a person to decide, unless an identifier agrees.
-            lo = match_threshold - 0.02
-            capped = match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo,
-                                                                                   1e-9)
+            capped = held_in_review(score, match_threshold)
             reasons.append(("legal_form_conflict",
                             f"legal forms differ ({', '.join(sorted(ql))} / "
                             f"{', '.join(sorted(cl))}); held below the match band",
