@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,21 +98,43 @@ def parse_xml(data: bytes, *, source: str, file: str) -> Element:
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
         return root
-    except DefusedXmlException as exc:
-        raise ParseError(
+    except (DefusedXmlException, SafeET.ParseError) as exc:
+        raise xml_error(exc, source=source, file=file) from exc
+
+
+def xml_error(exc: DefusedXmlException | SafeET.ParseError, *, source: str,
+              file: str) -> ParseError:
+    """The ParseError for a hostile or malformed XML document (defusedxml's errors)."""
+    if isinstance(exc, DefusedXmlException):
+        return ParseError(
             "hostile XML refused (DTD, entity declaration or external reference)",
             source=source,
             file=file,
             found=type(exc).__name__,
-        ) from exc
-    except SafeET.ParseError as exc:
-        line, col = getattr(exc, "position", (None, None))
+        )
+    line, col = getattr(exc, "position", (None, None))
+    return ParseError(
+        f"malformed or truncated XML: {exc}",
+        source=source,
+        file=file,
+        location=f"line {line}, column {col}" if line else None,
+    )
+
+
+def pick_one_file(files: ListFileSet, *, source: str, what: str,
+                  suffixes: Sequence[str]) -> Path:
+    """The one file of the set with one of `suffixes`; refused when there are none or more."""
+    found = [p for p in files.paths if p.suffix.lower() in suffixes]
+    if len(found) != 1:
+        kinds = " or ".join(suffixes)
         raise ParseError(
-            f"malformed or truncated XML: {exc}",
+            f"expected exactly one {what} {kinds} file",
             source=source,
-            file=file,
-            location=f"line {line}, column {col}" if line else None,
-        ) from exc
+            file=", ".join(str(p) for p in files.paths) or None,
+            expected=f"one {kinds}",
+            found=f"{len(found)} such files",
+        )
+    return found[0]
 
 
 def decode_text(data: bytes, *, source: str, file: str, encodings: Iterable[str]) -> str:

@@ -14,7 +14,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -22,7 +21,14 @@ from defusedxml import DefusedXmlException
 
 from proscribe.errors import ParseError
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, Name, NameKind
-from proscribe.sources.base import ListFileSet, ParsedList, clean, refuse_if_problems
+from proscribe.sources.base import (
+    ListFileSet,
+    ParsedList,
+    clean,
+    pick_one_file,
+    refuse_if_problems,
+    xml_error,
+)
 
 SOURCE = "uk_fcdo"
 
@@ -178,36 +184,10 @@ def ods_rows(data: bytes, *, source: str, file: str) -> Iterator[tuple[str, list
                         expected=f"at most {MAX_ROWS}", location=f"sheet {sheet}, row {number}",
                     )
                 yield f"sheet {sheet}, row {number}", values
-    except DefusedXmlException as exc:
-        raise ParseError(
-            "hostile XML refused (DTD, entity declaration or external reference)",
-            source=source,
-            file=f"{file}!content.xml",
-            found=type(exc).__name__,
-        ) from exc
-    except SafeET.ParseError as exc:
-        line, col = getattr(exc, "position", (None, None))
-        raise ParseError(
-            f"malformed or truncated XML: {exc}",
-            source=source,
-            file=f"{file}!content.xml",
-            location=f"line {line}, column {col}" if line else None,
-        ) from exc
+    except (DefusedXmlException, SafeET.ParseError) as exc:
+        raise xml_error(exc, source=source, file=f"{file}!content.xml") from exc
     if sheet is None:
         raise ParseError("ODS file has no sheet", source=source, file=file)
-
-
-def _pick_file(files: ListFileSet) -> Path:
-    found = [p for p in files.paths if p.suffix.lower() == ".ods"]
-    if len(found) != 1:
-        raise ParseError(
-            "expected exactly one UK Sanctions List .ods file",
-            source=SOURCE,
-            file=", ".join(str(p) for p in files.paths) or None,
-            expected="one .ods",
-            found=f"{len(found)} such files",
-        )
-    return found[0]
 
 
 def _regime_id(regime: str) -> str | None:
@@ -225,7 +205,7 @@ class FcdoOdsParser:
     parser_version = "1"
 
     def parse(self, files: ListFileSet) -> ParsedList:
-        path = _pick_file(files)
+        path = pick_one_file(files, source=SOURCE, what="UK Sanctions List", suffixes=(".ods",))
         file = str(path)
         rows = ods_rows(files.read(path), source=SOURCE, file=file)
         header: dict[str, int] | None = None

@@ -23,7 +23,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from proscribe.errors import ParseError
@@ -40,7 +39,14 @@ from proscribe.model import (
     NameKind,
     Place,
 )
-from proscribe.sources.base import ListFileSet, ParsedList, clean, decode_text, refuse_if_problems
+from proscribe.sources.base import (
+    ListFileSet,
+    ParsedList,
+    clean,
+    decode_text,
+    pick_one_file,
+    refuse_if_problems,
+)
 from proscribe.sources.xlsx import iter_sheet_rows, sheet_names
 from proscribe.text.countries import country_code
 
@@ -577,19 +583,6 @@ def parse_rows(
     )
 
 
-def _pick_file(files: ListFileSet) -> Path:
-    found = [p for p in files.paths if p.suffix.lower() in {".csv", ".xlsx"}]
-    if len(found) != 1:
-        raise ParseError(
-            "expected exactly one ConList .csv or .xlsx file",
-            source=SOURCE,
-            file=", ".join(str(p) for p in files.paths) or None,
-            expected="one .csv or .xlsx",
-            found=f"{len(found)} such files",
-        )
-    return found[0]
-
-
 class OfsiConListParser:
     """Parser for the OFSI Consolidated List (CSV or XLSX)."""
 
@@ -598,7 +591,8 @@ class OfsiConListParser:
     parser_version = "1"
 
     def parse(self, files: ListFileSet) -> ParsedList:
-        path = _pick_file(files)
+        path = pick_one_file(files, source=SOURCE, what="ConList",
+                             suffixes=(".csv", ".xlsx"))
         data = files.read(path)
         file = str(path)
         if path.suffix.lower() == ".xlsx" or data[:4] == b"PK\x03\x04":
