@@ -236,6 +236,21 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     return _Prepared(forms, groups, facts, person, limit, match, review)
 
 
+def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
+    """The distinct comparable forms of an entity's names, each with its name's kind (the
+    first name giving a form keeps it)."""
+    person = entity.kind is EntityKind.PERSON
+    vessel = entity.kind is EntityKind.VESSEL
+    out: list[tuple[NameForm, NameKind]] = []
+    seen: set[tuple[str, ...]] = set()
+    for name in entity.names:
+        for form in name_forms(name.value, person, vessel):
+            if form.tokens not in seen:
+                seen.add(form.tokens)
+                out.append((form, name.kind))
+    return out
+
+
 # ------------------------------------------------------------------------- the screener
 class Screener:
     """Listed entities, their prepared names and the candidate index over them."""
@@ -305,19 +320,12 @@ class Screener:
         rows: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         idents: list[tuple[int, str]] = []
         for n, entity in enumerate(ents):
-            person = entity.kind is EntityKind.PERSON
-            vessel = entity.kind is EntityKind.VESSEL
             mine: list[int] = []
-            seen: set[tuple[str, ...]] = set()
-            for name in entity.names:
-                for form in name_forms(name.value, person, vessel):
-                    if form.tokens in seen:
-                        continue
-                    seen.add(form.tokens)
-                    mine.append(len(forms))
-                    forms.append(form)
-                    kinds.append(name.kind)
-                    rows.append((n, form.tokens, form.raw_tokens))
+            for form, kind in _entity_forms(entity):
+                mine.append(len(forms))
+                forms.append(form)
+                kinds.append(kind)
+                rows.append((n, form.tokens, form.raw_tokens))
             entity_forms.append(mine)
             for ident in entity.identifiers:
                 key = ident.key
@@ -462,17 +470,8 @@ class Screener:
         if isinstance(query, str):
             query = ScreeningQuery(name=query)
         prep = _prepare(query)
-        person = entity.kind is EntityKind.PERSON
-        vessel = entity.kind is EntityKind.VESSEL
-        cforms = []
-        seen: set[tuple[str, ...]] = set()
-        for name in entity.names:
-            for form in name_forms(name.value, person, vessel):
-                if form.tokens not in seen:
-                    seen.add(form.tokens)
-                    cforms.append((form, name.kind))
-        return score_entity(prep.forms, prep.facts, cforms, EntityFacts(entity), person,
-                            prep.match, self._rarity)
+        return score_entity(prep.forms, prep.facts, _entity_forms(entity), EntityFacts(entity),
+                            entity.kind is EntityKind.PERSON, prep.match, self._rarity)
 
     def band(self, score: float, query: ScreeningQuery | None = None) -> Band:
         """The decision band of a score under the query's (or the configured) thresholds."""
