@@ -1,4 +1,4 @@
-"""Which modules setup.py compiles with mypyc, and a guard against stale compiled copies.
+"""Which modules setup.py compiles (mypyc, Cython), and a guard against stale compiled copies.
 
 In an editable install the compiled extension sits next to its source, and Python imports
 the extension first: after an edit (or a checkout) it would run the old code. When any
@@ -26,6 +26,12 @@ COMPILED_MODULES = [
     "proscribe.matching.name_v1.bounds",
     "proscribe.text.phonetic",
 ]
+#: Compiled by Cython from plain Python plus the types of a `.pxd` beside it (the numeric
+#: kernels, where mypyc's boxed numbers were the cost). Same reading rule as above.
+CYTHON_MODULES = [
+    "proscribe.matching.name_v1.kernel",
+    "proscribe.index.kernel",
+]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,10 +47,10 @@ def _paths(module: str) -> tuple[Path, list[Path]]:
 def stale_modules() -> list[str]:
     """Compiled modules older than their source (empty when none is compiled)."""
     out = []
-    for module in COMPILED_MODULES:
+    for module in COMPILED_MODULES + CYTHON_MODULES:
         source, built = _paths(module)
-        if built and source.exists() and any(b.stat().st_mtime < source.stat().st_mtime
-                                             for b in built):
+        sources = [s for s in (source, source.with_suffix(".pxd")) if s.exists()]
+        if built and any(b.stat().st_mtime < s.stat().st_mtime for b in built for s in sources):
             out.append(module)
     return out
 
@@ -67,7 +73,7 @@ def guard() -> None:
     """Run once, from proscribe/__init__.py, before any compiled module is imported."""
     stale = stale_modules()
     if stale and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
-        sys.meta_path.insert(0, _SourceFirst(COMPILED_MODULES))
+        sys.meta_path.insert(0, _SourceFirst(COMPILED_MODULES + CYTHON_MODULES))
         logging.getLogger("proscribe").warning(
             "compiled matcher modules are older than their source (%s): running the source; "
             "rebuild with `pip install -e .`", ", ".join(stale))

@@ -38,10 +38,17 @@ from proscribe.matching.name_v1 import (
 from proscribe.matching.name_v1.bounds import TokenTable
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
+    hangul_letters,
     hangul_longest_spelling,
+    hangul_name_similarity,
     korean_syllable_orders,
 )
-from proscribe.matching.name_v1.scorer import NAME_KIND_FACTOR, NAME_WEIGHT, PRIMARY_BONUS
+from proscribe.matching.name_v1.scorer import (
+    NAME_KIND_FACTOR,
+    NAME_WEIGHT,
+    PRIMARY_BONUS,
+    facts_ceiling,
+)
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
 from proscribe.runtime import gc_paused
 from proscribe.settings import get_settings
@@ -59,6 +66,7 @@ __all__ = [
 ]
 
 Band = Literal["match", "review", "no_match"]
+_NO_FORMS = np.empty(0, dtype=np.int32)
 _DOB_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _KIND_ALIASES = {
     "company": "organization", "org": "organization", "organisation": "organization",
@@ -371,11 +379,14 @@ class Screener:
         scoring them all.
         """
         hits: dict[int, list[int]] = {}
-        fids = np.empty(0, dtype=np.int32)
+        fids = _NO_FORMS
+        fid_list: list[int] = []
+        ent_list: list[int] = []
         if prep.groups:
             fids = self.index.lookup(prep.groups, CANDIDATE_FORMS)
-            fe = self.index.form_entity
-            for fid, ent in zip(fids.tolist(), fe[fids].tolist(), strict=True):
+            fid_list = fids.tolist()
+            ent_list = self.index.form_entity[fids].tolist()
+            for fid, ent in zip(fid_list, ent_list, strict=True):
                 hits.setdefault(ent, []).append(fid)
         forced: set[int] = set()
         for key in prep.facts.id_keys:
@@ -396,19 +407,20 @@ class Screener:
                 # token bounds do not model. Its own bound for person forms (those whose
                 # extra-token weight is the person one): a Latin letter beyond the longest
                 # spellings of the syllables costs at least one edit.
-                person_forms = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
-                ubq[:, person_forms] = self._hangul_bounds(orders[0], fids[person_forms])
-                comp[person_forms] = True
+                person_w = EXTRA_TOKEN_WEIGHT["person"]
+                for k, is_person in enumerate((self._tokens.alpha[fids] == person_w).tolist()):
+                    if is_person:
+                        ubq[:, k] = self._hangul_bound(orders, fid_list[k])
+                        comp[k] = True
             ubq *= self._kind_factor[fids]
-            ub = ubq.max(axis=0) if ubq.shape[0] else np.zeros(fids.shape[0])
             ent_ub: dict[int, float] = {}
-            for fid, u, c in zip(fids.tolist(), ubq.T.tolist(), comp.tolist(), strict=True):
-                form_ub[fid] = u
+            for fid, ent, fu, c in zip(fid_list, ent_list, ubq.T.tolist(), comp.tolist(),
+                                       strict=True):
+                form_ub[fid] = fu
                 form_comp[fid] = c
-            for ent, u in zip(self.index.form_entity[fids].tolist(), ub.tolist(),
-                              strict=True):
-                if u > ent_ub.get(ent, -1.0):
-                    ent_ub[ent] = u
+                top_u = max(fu)
+                if top_u > ent_ub.get(ent, -1.0):
+                    ent_ub[ent] = top_u
             for ent in forced:
                 ent_ub[ent] = math.inf
             order = sorted(ent_ub, key=lambda e: -ent_ub[e])
@@ -422,12 +434,18 @@ class Screener:
             floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
         forms, kinds = self._forms, self._form_kinds
         for ent in order:
+            facts = self._facts[ent]
             if bounds is not None:
                 u = bounds[ent]
                 bar = max(top[0], floor) if len(top) >= (limit or 0) else floor
-                if u != math.inf and soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
-                    break
-            facts = self._facts[ent]
+                if u != math.inf:
+                    if soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
+                        break  # in order of this bound: no later entity can do better
+                    # This entity's own facts (a date of birth years apart, another
+                    # country) often keep it below the bar whatever its name scores.
+                    most = facts_ceiling(facts_q, facts)
+                    if most is not None and soft_cap(NAME_WEIGHT * u + most) + 1e-9 < bar:
+                        continue
             mine = hits[ent]
             cforms = [(forms[f], kinds[f]) for f in mine]
             fb = fc = None
@@ -449,20 +467,27 @@ class Screener:
         out.sort(key=lambda p: (-p[0].score, heads[p[1]][0]))
         return out if limit is None else out[:limit]
 
-    def _hangul_bounds(self, syllables: tuple[str, ...], fids: np.ndarray) -> np.ndarray:
-        """Upper bounds of names.hangul_latin_similarity(syllables, form) for `fids`."""
+    def _hangul_bound(self, orders: tuple[tuple[str, ...], ...], fid: int) -> float:
+        """Upper bound of the name score of a Hangul personal name (its syllable orders)
+        against person form `fid` (align_forms' Hangul paths)."""
+        form = self._forms[fid]
+        if "\uac00" <= form.text[:1] <= "\ud7a3":
+            return hangul_name_similarity(orders, form.text)  # cheap: compute it
+        if any("\uac00" <= ch <= "\ud7a3" for ch in form.text):
+            return 1.0
+        # Latin: names.hangul_latin_similarity costs at least one edit per letter beyond the
+        # longest spellings of the syllables, and one per letter that no spelling of any of
+        # them has (skipping a letter costs one too); similarity 1 - 3 cost / max(m, 2 n).
+        syllables = orders[0]
         longest = sum(hangul_longest_spelling(ch) for ch in syllables)
-        n = len(syllables)
-        out = np.ones(fids.shape[0])
-        for k, f in enumerate(fids.tolist()):
-            form = self._forms[f]
-            if any("\uac00" <= ch <= "\ud7a3" for ch in form.text):
-                continue  # Hangul against Hangul: compared by syllables, no bound here
-            m = len(form.joined)
-            excess = m - longest
-            if excess > 0:
-                out[k] = max(0.0, 1.0 - 3.0 * excess / max(m, 2 * n))
-        return out
+        letters: frozenset[str] = frozenset().union(*(hangul_letters(ch) for ch in syllables))
+        text = form.joined
+        m = len(text)
+        foreign = sum(1 for ch in text if ch not in letters)
+        cost = max(m - longest, foreign)
+        if cost > 0:
+            return max(0.0, 1.0 - 3.0 * cost / max(m, 2 * len(syllables)))
+        return 1.0
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
         """Score any entity against a query with no index in between (the slow reference

@@ -50,3 +50,38 @@ def test_identifier_only_query() -> None:
     s = Screener.build([e], [])
     r = s.screen(ScreeningQuery(identifiers=["imo:8660313"]))
     assert r.candidates[0].entity_id == "o:1" and r.band == "match"
+
+
+# Korean names as lists spell them, their Hangul, and other people's names: the pruning by
+# the Hangul bound and by each entity's own facts (screening._score) must change nothing.
+KOREAN = ["kim jong un", "kim yong chol", "ri yong ho", "pak pong ju", "choe ryong hae",
+          "u ye jin", "jang min sok", "kim yo jong", "jin tiesan", "htet u hein", "yun ho jin",
+          "김정은", "김영철", "리용호", "우예진", "장민석", "김여정", "olga petrova",
+          "mohammed ali hassan", "ivan sergei", "kim chol"]
+HANGUL_QUERIES = ["김정은", "김영철", "리용호", "박봉주", "최룡해", "우예진", "장민석", "김여정",
+                  "정은 김", "윤호진"]
+people = st.tuples(st.sampled_from(KOREAN), st.sampled_from([None, "1944", "1962", "1984"]),
+                   st.sampled_from([None, "kp", "ru", "cn"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(people, min_size=3, max_size=30),
+       st.sampled_from(HANGUL_QUERIES + KOREAN), st.sampled_from([None, "1944", "1984"]),
+       st.sampled_from([None, "kp", "ru"]))
+def test_pruning_drops_no_candidate(listed: list[tuple[str, str | None, str | None]],
+                                    query: str, dob: str | None, country: str | None) -> None:
+    from proscribe.model import FuzzyDate
+    from proscribe.screening import LIST_FLOOR_BELOW_REVIEW
+    from proscribe.settings import get_settings
+
+    entities = [Entity("p", str(i), EntityKind.PERSON, [Name(n)],
+                       birth_dates=[FuzzyDate(d)] if d else [],
+                       nationalities=[c] if c else [])
+                for i, (n, d, c) in enumerate(listed)]
+    screener = Screener.build(entities, [])
+    q = ScreeningQuery(name=query, type="person", dob=dob, country=country, limit=500)
+    floor = get_settings().review_threshold - LIST_FLOOR_BELOW_REVIEW
+    everything = {(screener.entities[ent].id, round(s.score, 4))
+                  for s, ent in screener.score_all(q) if s.score >= floor}
+    pruned = {(c.entity_id, round(c.score, 4)) for c in screener.screen(q).candidates}
+    assert pruned == everything

@@ -41,3 +41,31 @@ def test_bound_separates_a_far_name() -> None:
     (c,) = name_forms("aqqad ziyad", True)
     bounds, _ = TokenTable.build([c], [True]).upper_bounds([q], np.arange(1))
     assert bounds[0, 0] < 0.3
+
+
+DOBS = [None, "1944", "1962", "1962-05-01", "1984"]
+COUNTRIES = [None, "kp", "ru"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(token_lists, token_lists, st.sampled_from(DOBS), st.sampled_from(DOBS),
+       st.sampled_from(COUNTRIES), st.sampled_from(COUNTRIES), st.booleans(),
+       st.sampled_from(["person", "organization", None]))
+def test_facts_ceiling_bounds_the_score(query: list[str], name: list[str], qdob: str | None,
+                                        edob: str | None, qc: str | None, ec: str | None,
+                                        person: bool, qtype: str | None) -> None:
+    from proscribe.matching.name_v1.scorer import NAME_WEIGHT, facts_ceiling, soft_cap
+    from proscribe.model import Entity, EntityKind, FuzzyDate, Name
+    from proscribe.screening import Screener, ScreeningQuery, _prepare
+
+    entity = Entity("t", "1", EntityKind.PERSON if person else EntityKind.ORGANIZATION,
+                    [Name(" ".join(name))], birth_dates=[FuzzyDate(edob)] if edob else [],
+                    nationalities=[ec] if ec else [])
+    screener = Screener.build([entity], [])
+    q = ScreeningQuery(name=" ".join(query), dob=qdob, country=qc, type=qtype)
+    scored = screener.compare(q, entity)
+    most = facts_ceiling(_prepare(q).facts, screener._facts[0])
+    assert most is not None
+    # Whatever the name scored, the score is at most what a name that good plus the best
+    # the facts can add would give (what screening._score prunes by).
+    assert scored.score <= soft_cap(NAME_WEIGHT * scored.name_score + most) + 1e-9

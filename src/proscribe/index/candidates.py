@@ -20,12 +20,14 @@ from typing import Literal
 
 import math
 import pickle
+import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from proscribe.index.kernel import accumulate, top_forms
 from proscribe.text.phonetic import phonetic_key, spelling_group
 
 __all__ = ["CandidateIndex", "query_keys", "token_keys"]
@@ -39,6 +41,9 @@ _APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 _CACHE_SIZE = 50_000
 #: Postings at which a dense scratch row over all forms replaces sorting.
 _DENSE_FROM = 8192
+_NO_WEIGHTS = np.empty(0, dtype=np.float64)
+#: Per thread: the dense score row and touched-id row of `lookup` (kernel.py).
+_SCRATCH = threading.local()
 
 
 def token_keys(token: str) -> list[str]:
@@ -203,45 +208,43 @@ class CandidateIndex:
         return hit
 
     def lookup(self, groups: Sequence[Sequence[str]], limit: int) -> np.ndarray:
-        """Ids of the `limit` forms that share the most (rare) keys with the query groups."""
-        ids_parts: list[np.ndarray] = []
-        w_parts: list[np.ndarray] = []
+        """Ids of the `limit` forms that share the most (rare) keys with the query groups,
+        best first (ties: lower id first)."""
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
         skipped: list[tuple[int, np.ndarray, float]] = []
         for group in groups:
             ids, ws, skip = self._group_hits(group)
             skipped.extend(skip)
             if ids.shape[0]:
-                ids_parts.append(ids)
-                w_parts.append(ws)
-        if not ids_parts and skipped:
+                parts.append((ids, ws))
+        if not parts and skipped:
             # Only very common keys: intersect the two rarest instead of scanning them.
             skipped.sort(key=lambda s: s[0])
             base = skipped[0][1]
             if len(skipped) > 1:
                 base = np.intersect1d(base, skipped[1][1], assume_unique=False)
             return np.asarray(base[:limit], dtype=np.int32)
-        if not ids_parts:
+        if not parts:
             return np.empty(0, dtype=np.int32)
-        if skipped or sum(i.shape[0] for i in ids_parts) > _DENSE_FROM:
-            dense = np.zeros(self.n_forms)
-            for part_ids, part_ws in zip(ids_parts, w_parts, strict=True):
-                dense[part_ids] += part_ws  # ids are unique within a group
-            for _, arr, w in skipped:
-                # Common keys only add to forms already found by rarer ones.
-                hit = arr[dense[arr] > 0]
-                dense[hit] += w
-            uniq = np.flatnonzero(dense)
-            score = dense[uniq]
-        else:
-            ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-            ws = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-            uniq, inv = np.unique(ids, return_inverse=True)
-            score = np.bincount(inv, weights=ws).astype(np.float64, copy=False)
-        if uniq.shape[0] <= limit:
-            return uniq[np.argsort(-score, kind="stable")]
-        top = np.argpartition(-score, limit)[:limit]
-        top = top[np.argsort(-score[top], kind="stable")]
-        return uniq[top]
+        dense, seen, touched = self._scratch()
+        hit = 0
+        for ids, ws in parts:
+            hit = accumulate(ids, ws, 0.0, False, dense, seen, touched, hit)
+        for _, arr, w in skipped:
+            # Common keys only add to forms already found by rarer ones.
+            hit = accumulate(arr, _NO_WEIGHTS, w, True, dense, seen, touched, hit)
+        return top_forms(dense, seen, touched, hit, limit)
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """This thread's rows for `lookup`, one slot per form: scores and marks (all zero
+        between calls) and the ids touched."""
+        rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = getattr(_SCRATCH, "rows",
+                                                                          None)
+        if rows is None or rows[0].shape[0] < self.n_forms:
+            rows = (np.zeros(self.n_forms), np.zeros(self.n_forms, dtype=np.uint8),
+                    np.empty(self.n_forms, dtype=np.int32))
+            _SCRATCH.rows = rows
+        return rows
 
     def by_identifier(self, key: str) -> list[int]:
         return self.identifiers.get(key, [])

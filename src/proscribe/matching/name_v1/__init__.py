@@ -21,7 +21,7 @@ from proscribe.matching.name_v1.scorer import (
 COMPILED = not names.__file__.endswith(".py")
 
 ALGORITHM_ID = "name-v1"
-ALGORITHM_VERSION = "1.7.0"
+ALGORITHM_VERSION = "1.7.1"
 ALGORITHM_SETTINGS: dict[str, object] = {
     "name_weight": NAME_WEIGHT,
     "common_name_evidence": COMMON_NAME_EVIDENCE,

@@ -1,10 +1,11 @@
-"""Vectorised upper bounds of `align_forms`, so that only promising forms are scored exactly.
+"""Upper bounds of `align_forms`, so that only promising forms are scored exactly.
 
 The exact alignment (names.py) is a Python loop over token pairs with compounds and
 explanations: about 20-100 µs per pair of names. The index proposes ~64 forms per query,
 most of them far from the match band. Here one rapidfuzz `cdist` call compares the query
-tokens (and adjacent-token compounds) with every distinct token of those forms, and numpy
-turns the matrix into, for every form, a score that `align_forms` can never exceed:
+tokens (and adjacent-token compounds) with every distinct token of those forms, and the
+loops of kernel.py (compiled by Cython) turn the matrix into, for every form, a score that
+`align_forms` can never exceed:
 
     num <= sum_i wq_i * best_i  +  sum_j wc_j * best_j
     den >= sum_i wq_i + min(extra-token weight) * sum_j wc_j
@@ -19,13 +20,17 @@ Token similarity bound (>= `token_similarity` for every pair): equal -> 1; other
 largest of the edit score, 0.95 for one spelling family, 0.85 for one phonetic key and 0.8
 for an initial against a name with that letter (the phonetic rule needs at most half the
 letters to differ, as in `token_similarity`). Digits are ignored (they only lower scores).
-Plain numpy arrays, not objects: this is the hot loop (one array per attribute, per token).
+
+The table is flat int32 / float64 arrays, one per attribute, read by those loops in place
+(numpy's vectorised form of the same arithmetic paid a fixed cost on each of its ~40
+small-array calls a query form: 0.6 ms a query, against ~0.05 ms now).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,6 +38,7 @@ from mypy_extensions import mypyc_attr
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
+from proscribe.matching.name_v1.kernel import form_bounds, gather
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
     MIN_PAIR_SIMILARITY,
@@ -48,8 +54,12 @@ COMPOUND_MIN = 0.8
 
 
 _TOKENTABLE_FIELDS = ("_group_ids", "_key_ids", "alpha", "comp_off", "first", "form_comp",
-                      "form_tok", "groups", "joined", "keys", "lengths", "tok_off", "tokens",
-                      "weights")
+                      "form_tok", "groups", "joined", "joined_len", "keys", "lengths",
+                      "tok_off", "tokens", "weights")
+_I32 = np.int32
+_EMPTY_I32 = np.empty(0, dtype=_I32)
+#: Per thread: an int32 row of -1 as long as the largest vocabulary seen (kernel.gather).
+_SCRATCH = threading.local()
 
 
 @mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
@@ -57,7 +67,9 @@ class TokenTable:
     """Every distinct token (and adjacent-token compound) of the list names, as arrays.
 
     `form_tok` / `tok_off`: the token ids of each form, flat with offsets; `form_comp` /
-    `comp_off`: the ids of each form's adjacent compounds (-1 when it has none).
+    `comp_off`: the ids of each form's adjacent compounds (-1 when it has none); `weights`:
+    the weight of each entry of `form_tok`; `alpha`: each form's extra-token weight. All
+    int32 or float64, as kernel.pxd declares them.
     """
 
     __slots__ = _TOKENTABLE_FIELDS
@@ -70,29 +82,25 @@ class TokenTable:
         for name, value in state.items():
             setattr(self, name, value)
 
-    def __init__(self, tokens: list[str], form_tok: np.ndarray, tok_off: np.ndarray,
-                 form_comp: np.ndarray, comp_off: np.ndarray, joined: list[str],
-                 alpha: np.ndarray) -> None:
+    def __init__(self, tokens: list[str], form_tok: list[int], tok_off: list[int],
+                 form_comp: list[int], comp_off: list[int], joined: list[str],
+                 alpha: list[float]) -> None:
         self.tokens = tokens
-        self.alpha = alpha
-        self.form_tok = form_tok
-        self.tok_off = tok_off
-        self.form_comp = form_comp
-        self.comp_off = comp_off
+        self.alpha = np.asarray(alpha, dtype=np.float64)
+        self.form_tok = np.asarray(form_tok, dtype=_I32)
+        self.tok_off = np.asarray(tok_off, dtype=_I32)
+        self.form_comp = np.asarray(form_comp, dtype=_I32)
+        self.comp_off = np.asarray(comp_off, dtype=_I32)
         self.joined = joined
-        self.lengths = np.fromiter((len(t) for t in tokens), dtype=np.float64,
-                                   count=len(tokens))
-        self.first = np.fromiter((ord(t[0]) if t else 0 for t in tokens), dtype=np.int32,
-                                 count=len(tokens))
+        self.joined_len = np.asarray([len(j) for j in joined], dtype=_I32)
+        self.lengths = np.asarray([len(t) for t in tokens], dtype=_I32)
+        self.first = np.asarray([ord(t[0]) if t else 0 for t in tokens], dtype=_I32)
         self._group_ids: dict[str, int] = {}
         self._key_ids: dict[str, int] = {}
-        self.groups = np.fromiter((self._group_id(t, True) for t in tokens), dtype=np.int32,
-                                  count=len(tokens))
-        self.keys = np.fromiter((self._key_id(t, True) for t in tokens), dtype=np.int32,
-                                count=len(tokens))
-        wt = np.fromiter((token_weight(t) for t in tokens), dtype=np.float64,
-                         count=len(tokens))
-        self.weights = wt[form_tok] if form_tok.size else np.empty(0)
+        self.groups = np.asarray([self._group_id(t, True) for t in tokens], dtype=_I32)
+        self.keys = np.asarray([self._key_id(t, True) for t in tokens], dtype=_I32)
+        wt = [token_weight(t) for t in tokens]
+        self.weights = np.asarray([wt[t] for t in form_tok], dtype=np.float64)
 
     def _group_id(self, token: str, add: bool) -> int:
         g = spelling_group(token)
@@ -136,143 +144,58 @@ class TokenTable:
             else:
                 form_comp.append(-1)
             comp_off.append(len(form_comp))
-        return cls(list(vocab), np.asarray(form_tok, dtype=np.int32),
-                   np.asarray(tok_off, dtype=np.int64), np.asarray(form_comp, dtype=np.int32),
-                   np.asarray(comp_off, dtype=np.int64), [f.joined for f in forms],
-                   np.asarray([EXTRA_TOKEN_WEIGHT["person" if p else "other"] for p in person],
-                              dtype=np.float64))
+        person_w = EXTRA_TOKEN_WEIGHT["person"]
+        other_w = EXTRA_TOKEN_WEIGHT["other"]
+        return cls(list(vocab), form_tok, tok_off, form_comp, comp_off,
+                   [f.joined for f in forms], [person_w if p else other_w for p in person])
 
     # ------------------------------------------------------------------ bounds
-    def _sim_bound(self, rows: list[str], cols: np.ndarray) -> np.ndarray:
-        """Upper bound of `token_similarity` for rows (strings) x cols (token ids)."""
-        ctoks = [self.tokens[c] for c in cols.tolist()]
-        dist = cdist(rows, ctoks, scorer=OSA.distance, dtype=np.int32, workers=1)
-        rl = np.fromiter((len(r) for r in rows), dtype=np.float64, count=len(rows))
-        cl = self.lengths[cols]
-        maxlen = np.maximum(rl[:, None], cl[None, :])
-        rel = dist / np.maximum(maxlen, 1.0)
-        sim = np.maximum(1.0 - 1.5 * rel, 0.0)
-        sim[dist == 0] = 1.0
-        rg = np.fromiter((self._group_id(r, False) for r in rows), dtype=np.int32,
-                         count=len(rows))
-        rk = np.fromiter((self._key_id(r, False) for r in rows), dtype=np.int32,
-                         count=len(rows))
-        cg = self.groups[cols]
-        ck = self.keys[cols]
-        same_g = (rg[:, None] == cg[None, :]) & (rg[:, None] >= 0)
-        same_k = (rk[:, None] == ck[None, :]) & (rk[:, None] >= 0) & (rel <= 0.5) & \
-            (np.abs(rl[:, None] - cl[None, :]) <= 1)
-        sim = np.where(same_g, np.maximum(sim, 0.95), sim)
-        sim = np.where(same_k, np.maximum(sim, 0.85), sim)
-        rf = np.fromiter((ord(r[0]) if r else -1 for r in rows), dtype=np.int32,
-                         count=len(rows))
-        initial = ((rl[:, None] == 1) | (cl[None, :] == 1)) & (rf[:, None] == self.first[cols])
-        sim = np.where(initial, np.maximum(sim, 0.8), sim)
-        # align_forms leaves a pair below MIN_PAIR_SIMILARITY unmatched: it adds nothing.
-        sim[sim < MIN_PAIR_SIMILARITY] = 0.0
-        out: np.ndarray = sim
-        return out
-
     def upper_bounds(self, qforms: Sequence[NameForm],
                      fids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each query form q and form id f in `fids`: a bound >= align_forms(q, f)
         (shape: len(qforms) x len(fids)), and whether any compound pair (joined or split
         tokens) could reach 0.8 with f (when not, align_forms can skip its compound
         search)."""
-        n = fids.shape[0]
+        n = int(fids.shape[0])
         if n == 0 or not qforms:
             return np.zeros((len(qforms), n)), np.zeros(n, dtype=bool)
-        starts, ends = self.tok_off[fids], self.tok_off[fids + 1]
-        lens = ends - starts
-        flat = _ranges(starts, lens)
-        tok_ids = self.form_tok[flat]
-        wc = self.weights[flat]
-        cstarts, cends = self.comp_off[fids], self.comp_off[fids + 1]
-        clens = cends - cstarts
-        comp_ids = self.form_comp[_ranges(cstarts, clens)]
-        seg = np.zeros(n, dtype=np.int64)
-        np.cumsum(lens[:-1], out=seg[1:])
-        cseg = np.zeros(n, dtype=np.int64)
-        np.cumsum(clens[:-1], out=cseg[1:])
-        uniq, inv_all = np.unique(np.concatenate([tok_ids, comp_ids]), return_inverse=True)
-        has_sentinel = bool(uniq.shape[0] and uniq[0] < 0)
-        inv_tok = inv_all[: tok_ids.shape[0]]
-        inv_comp = inv_all[tok_ids.shape[0]:]
-        cols = uniq[1:] if has_sentinel else uniq
-        shift = 1 if has_sentinel else 0
-        wc_sum = np.add.reduceat(wc, seg)
-        alpha_f = self.alpha[fids]
-        wc_min = np.minimum.reduceat(wc, seg)
-        seg_id = np.repeat(np.arange(n), lens)
-        joined = [self.joined[f] for f in fids.tolist()]
-        best = np.zeros((len(qforms), n))
-        compound = np.zeros(n, dtype=bool)
+        f32 = np.ascontiguousarray(fids, dtype=_I32)
+        ncols, col_ids, ltok_off, ltok, lwt, lcomp_off, lcomp = gather(
+            f32, self.tok_off, self.form_tok, self.comp_off, self.form_comp, self.weights,
+            self._scratch())
+        tokens = self.tokens
+        col_ids = col_ids[:ncols]
+        cols = [tokens[t] for t in col_ids.tolist()]
+        nt = int(ltok.shape[0])
+        joined: list[str] | None = None
+        best = np.empty((len(qforms), n))
+        compound = np.zeros(n, dtype=np.uint8)
         for qi, qf in enumerate(qforms):
-            qt = list(qf.tokens)
+            qt = qf.tokens
             nq = len(qt)
-            rows = qt + [qt[i] + qt[i + 1] for i in range(nq - 1)]
-            sim = np.zeros((len(rows), uniq.shape[0]))
-            sim[:, shift:] = self._sim_bound(rows, cols)
-            sim[nq:][sim[nq:] < COMPOUND_MIN] = 0.0   # query compounds pair at >= 0.8 only
-            a = sim[:, inv_tok]                       # rows x flat tokens
-            b = sim[:nq][:, inv_comp]                 # query tokens x flat compounds
-            b[b < COMPOUND_MIN] = 0.0
-            row_tok = np.maximum.reduceat(a, seg, axis=1)      # rows x forms
-            row_comp = np.maximum.reduceat(b, cseg, axis=1)    # nq x forms
-            bq = np.maximum(row_tok[:nq], row_comp)
-            compound |= row_comp.max(axis=0) > 0
-            if nq > 1:
-                compound |= row_tok[nq:].max(axis=0) > 0
-            for i in range(nq - 1):                   # query compounds i,i+1
-                bq[i] = np.maximum(bq[i], row_tok[nq + i])
-                bq[i + 1] = np.maximum(bq[i + 1], row_tok[nq + i])
-            wq = np.array([token_weight(t) for t in qt])
-            # Candidate tokens: best against any query row; or any compound of the form.
-            col_tok = a.max(axis=0)
-            comp_best = np.maximum.reduceat(b.max(axis=0), cseg) if b.shape[1] else \
-                np.zeros(n)
-            bc = np.maximum(col_tok, np.repeat(comp_best, lens))
-            # Pairs are one to one: at most nq candidate tokens are matched (2 nq with
-            # candidate compounds), so only the best that many count.
-            k = np.where(comp_best > 0, 2 * nq, nq)
-            num = wq @ bq + _top_k_sums(wc * bc, seg_id, seg, k)
-            # Unmatched candidate tokens weigh alpha only once two pairs matched, and every
-            # pair holds a query token with a non-zero bound.
-            # When alpha applies, two or more candidate tokens are matched and weigh fully.
-            two = (bq > 0).sum(axis=0) >= 2
-            alpha = np.where(two, alpha_f, 1.0)
-            # Unmatched tokens on either side weigh at least alpha (names._pairs_score).
-            wq_sum = wq.sum()
-            wq_low = min(2.0 * float(wq.min()), float(wq_sum))
-            den = alpha * (wq_sum + wc_sum) + np.where(
-                two, (1.0 - alpha_f) * (np.minimum(2.0 * wc_min, wc_sum) + wq_low), 0.0)
-            ub = np.minimum(num / den, 1.0)
+            rows = list(qt) + [qt[i] + qt[i + 1] for i in range(nq - 1)]
+            nr = len(rows)
+            dist = cdist(rows, cols, scorer=OSA.distance, dtype=_I32, workers=1)
+            info = np.asarray([[len(r), self._group_id(r, False), self._key_id(r, False),
+                                ord(r[0]) if r else -1] for r in rows], dtype=_I32)
+            wq = np.asarray([token_weight(t) for t in qt], dtype=np.float64)
+            jd = _EMPTY_I32
             if qf.joined:
-                jd = cdist([qf.joined], joined, scorer=OSA.distance, dtype=np.int32,
+                if joined is None:
+                    all_joined = self.joined
+                    joined = [all_joined[f] for f in f32.tolist()]
+                jd = cdist([qf.joined], joined, scorer=OSA.distance, dtype=_I32,
                            workers=1)[0]
-                jl = np.fromiter((len(j) for j in joined), dtype=np.float64, count=n)
-                ml = np.maximum(np.maximum(jl, len(qf.joined)), 1.0)
-                js = np.where(jd == 0, 1.0, np.maximum(1.0 - 2.0 * jd / ml, 0.0)) * 0.97
-                ub = np.maximum(ub, js)
-            best[qi] = ub
-        return best, compound
+            form_bounds(dist, info, nq, wq, col_ids, self.lengths, self.first, self.groups,
+                        self.keys, ltok_off, ltok, lwt, lcomp_off, lcomp, self.alpha, f32, jd,
+                        self.joined_len, len(qf.joined), MIN_PAIR_SIMILARITY, COMPOUND_MIN,
+                        np.empty((nr, ncols)), np.empty(nr + nq + nt), best[qi], compound)
+        return best, compound.view(bool)
 
-
-def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Concatenation of arange(s, s + l) for each (s, l)."""
-    total = int(lens.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    cum = np.cumsum(lens)
-    offs = np.repeat(starts - (cum - lens), lens)
-    return offs + np.arange(total)
-
-
-def _top_k_sums(values: np.ndarray, seg_id: np.ndarray, seg: np.ndarray,
-                k: np.ndarray) -> np.ndarray:
-    """Per segment, the sum of its k[segment] largest values."""
-    order = np.lexsort((-values, seg_id))
-    rank = np.arange(values.shape[0]) - seg[seg_id[order]]
-    keep = rank < k[seg_id[order]]
-    return np.bincount(seg_id[order][keep], weights=values[order][keep],
-                       minlength=seg.shape[0])
+    def _scratch(self) -> np.ndarray:
+        size = len(self.tokens)
+        row: np.ndarray | None = getattr(_SCRATCH, "row", None)
+        if row is None or row.shape[0] < size:
+            row = np.full(size, -1, dtype=_I32)
+            _SCRATCH.row = row
+        return row

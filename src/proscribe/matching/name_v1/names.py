@@ -470,6 +470,13 @@ def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
 
 
 @lru_cache(maxsize=4096)
+def hangul_letters(syllable: str) -> frozenset[str]:
+    """Every letter of any accepted spelling of a Hangul syllable (surname or not)."""
+    return frozenset("".join(hangul_syllable_spellings(syllable, True))
+                     + "".join(hangul_syllable_spellings(syllable, False)))
+
+
+@lru_cache(maxsize=4096)
 def hangul_longest_spelling(syllable: str) -> int:
     """Length of the longest accepted spelling of a Hangul syllable (surname or not)."""
     return max(len(v) for v in hangul_syllable_spellings(syllable, True))
@@ -560,6 +567,11 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
 
 
 @lru_cache(maxsize=20_000)
+def hangul_name_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> float:
+    """Similarity of two Hangul personal names (the first as its syllable orders)."""
+    return _hangul_similarity(orders, other)[0]
+
+
 def _hangul_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> tuple[float,
                                                                                  list[Pair]]:
     """Two Hangul names, syllable by syllable (one syllable off in three is another name)."""

@@ -11,14 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
+from proscribe.matching.name_v1.features import (
+    FEATURES,
+    EntityFacts,
+    QueryFacts,
+    identifier_match,
+)
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
 from proscribe.model import NameKind
 from proscribe.text.normalize import LEGAL_FORM_TYPES
 from proscribe.text.phonetic import spelling_group
 from proscribe.text.translit import detect_script
 
-__all__ = ["NAME_KIND_FACTOR", "Scored", "score_entity", "soft_cap"]
+__all__ = ["NAME_KIND_FACTOR", "Scored", "facts_ceiling", "score_entity", "soft_cap"]
 
 NAME_WEIGHT = 0.95
 PRIMARY_BONUS = 0.015
@@ -54,6 +59,21 @@ def held_in_review(score: float, match_threshold: float) -> float:
     threshold - 0.01]: below the match band, and still in the order of the scores."""
     lo = match_threshold - 0.02
     return match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo, 1e-9)
+
+
+def facts_ceiling(qfacts: QueryFacts, efacts: EntityFacts) -> float | None:
+    """What the facts add to an entity's raw score at most (the primary-name bonus
+    included), whatever its name score: `soft_cap(NAME_WEIGHT * name + this)` bounds
+    `score_entity`, since every later step only lowers the score. None with an identifier
+    match, whose floor may raise it."""
+    total = PRIMARY_BONUS
+    for feature in FEATURES:
+        effect = feature(qfacts, efacts)
+        if effect is not None:
+            if feature is identifier_match:
+                return None
+            total += effect[0]
+    return total
 
 
 class Scored:

@@ -1,0 +1,15 @@
+# Types for kernel.py, which Cython compiles in "pure Python mode" with this file.
+cimport cython
+
+
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t, f=int, per_id=bint)
+cpdef int accumulate(const int[::1] ids, const double[::1] weights, double weight,
+                     bint only_hit, double[::1] dense, unsigned char[::1] seen,
+                     int[::1] touched, int ntouched)
+
+
+@cython.locals(k=Py_ssize_t, size=Py_ssize_t, j=Py_ssize_t, i=Py_ssize_t,
+               parent=Py_ssize_t, c=Py_ssize_t, end=Py_ssize_t, f=int, g=int, h=int, h2=int,
+               last=int, s=double, out=int[::1])
+cpdef object top_forms(double[::1] dense, unsigned char[::1] seen, const int[::1] touched,
+                       int ntouched, int limit)

@@ -1,0 +1,111 @@
+"""The merge of posting lists in `CandidateIndex.lookup`, over flat numpy arrays.
+
+Plain Python that Cython compiles at install, with the types of `kernel.pxd` beside it (as
+matching/name_v1/kernel.py): numpy's unique / bincount / argpartition over a few hundred
+postings cost a fixed ~10 µs a call, several calls a query. Here a dense score row (one
+float per name form, all zero between queries, with a row of marks for the forms hit)
+takes each posting in one step and a heap keeps the best forms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["accumulate", "top_forms"]
+
+
+def accumulate(ids: np.ndarray, weights: np.ndarray, weight: float, only_hit: bool,
+               dense: np.ndarray, seen: np.ndarray, touched: np.ndarray, ntouched: int) -> int:
+    """Add `weights[k]` (or `weight` for every id when `weights` is empty) to `dense[id]`
+    for each id of `ids`, marking ids seen for the first time in `seen` and listing them
+    in `touched` (so at most once each, whatever the weights); with `only_hit`, only to ids
+    already seen. Returns the new count of touched ids."""
+    n = ids.shape[0]
+    per_id = weights.shape[0] > 0
+    for k in range(n):
+        f = ids[k]
+        if not seen[f]:
+            if only_hit:
+                continue
+            seen[f] = 1
+            touched[ntouched] = f
+            ntouched += 1
+        dense[f] += weights[k] if per_id else weight
+    return ntouched
+
+
+def top_forms(dense: np.ndarray, seen: np.ndarray, touched: np.ndarray, ntouched: int,
+              limit: int) -> np.ndarray:
+    """The `limit` touched ids of highest `dense` score, best first (ties: lower id
+    first); `dense` and `seen` are zeroed again at the touched ids."""
+    k = ntouched if ntouched < limit else limit
+    out_arr = np.empty(k, dtype=np.int32)
+    if k <= 0:
+        for j in range(ntouched):
+            dense[touched[j]] = 0.0
+            seen[touched[j]] = 0
+        return out_arr
+    out = out_arr
+    # A min-heap of the k best (worst at the root), by (score, -id).
+    size = 0
+    for j in range(ntouched):
+        f = touched[j]
+        s = dense[f]
+        if size < k:
+            i = size
+            size += 1
+            while i > 0:                      # sift up
+                parent = (i - 1) // 2
+                g = out[parent]
+                if dense[g] < s or (dense[g] == s and g > f):
+                    break
+                out[i] = g
+                i = parent
+            out[i] = f
+        else:
+            g = out[0]
+            if s < dense[g] or (s == dense[g] and f > g):
+                continue
+            i = 0                             # replace the root, sift down
+            while True:
+                c = 2 * i + 1
+                if c >= size:
+                    break
+                h = out[c]
+                if c + 1 < size:
+                    h2 = out[c + 1]
+                    if dense[h2] < dense[h] or (dense[h2] == dense[h] and h2 > h):
+                        c += 1
+                        h = h2
+                if s < dense[h] or (s == dense[h] and f > h):
+                    break
+                out[i] = h
+                i = c
+            out[i] = f
+    # Heap to sorted, best first: repeatedly move the worst to the end.
+    end = size
+    while end > 1:
+        end -= 1
+        last = out[end]
+        out[end] = out[0]
+        s = dense[last]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= end:
+                break
+            h = out[c]
+            if c + 1 < end:
+                h2 = out[c + 1]
+                if dense[h2] < dense[h] or (dense[h2] == dense[h] and h2 > h):
+                    c += 1
+                    h = h2
+            if s < dense[h] or (s == dense[h] and last > h):
+                break
+            out[i] = h
+            i = c
+        out[i] = last
+    for j in range(ntouched):
+        dense[touched[j]] = 0.0
+        seen[touched[j]] = 0
+    return out_arr

@@ -1,0 +1,234 @@
+"""The numeric inner loops of the score bounds (bounds.py), over flat numpy arrays.
+
+Plain Python that Cython compiles to C at install (types in `kernel.pxd`, an augmenting
+declaration file, so this source stays ordinary, type-checked Python and runs as is when
+no compiler was there, only slower). mypyc, which compiles the rest of the matcher, keeps
+every number in a list as a Python object and pays a reference count on each read; these
+loops read ~2,000 matrix cells and ~500 token slots a query, which is where that cost
+dominated. Nothing here allocates per cell or calls back into Python.
+
+`gather` lays out the tokens of the proposed forms as local columns; `form_bounds` turns
+one query form's edit distances to those columns into an upper bound of `align_forms` per
+form (the derivation is in bounds.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["form_bounds", "gather"]
+
+
+def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off: np.ndarray,
+           form_comp: np.ndarray, weights: np.ndarray, scratch: np.ndarray
+           ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                      np.ndarray]:
+    """The distinct token and compound ids of forms `fids` as columns.
+
+    Returns (number of columns, column token ids, per form: offsets into the next two,
+    the column of each token, the weight of each token, then offsets into and columns of
+    its compounds). `scratch` (one int32 per vocabulary entry, all -1) is left all -1.
+    """
+    n = fids.shape[0]
+    ntok = 0
+    ncomp = 0
+    for k in range(n):
+        f = fids[k]
+        ntok += tok_off[f + 1] - tok_off[f]
+        ncomp += comp_off[f + 1] - comp_off[f]
+    col_arr = np.empty(ntok + ncomp, dtype=np.int32)
+    ltok_off_arr = np.empty(n + 1, dtype=np.int32)
+    ltok_arr = np.empty(ntok, dtype=np.int32)
+    lwt_arr = np.empty(ntok, dtype=np.float64)
+    lcomp_off_arr = np.empty(n + 1, dtype=np.int32)
+    lcomp_arr = np.empty(ncomp, dtype=np.int32)
+    col = col_arr
+    ltok_off = ltok_off_arr
+    ltok = ltok_arr
+    lwt = lwt_arr
+    lcomp_off = lcomp_off_arr
+    lcomp = lcomp_arr
+    ncols = 0
+    pt = 0
+    pc = 0
+    ltok_off[0] = 0
+    lcomp_off[0] = 0
+    for k in range(n):
+        f = fids[k]
+        for p in range(tok_off[f], tok_off[f + 1]):
+            t = form_tok[p]
+            c = scratch[t]
+            if c < 0:
+                c = ncols
+                scratch[t] = c
+                col[ncols] = t
+                ncols += 1
+            ltok[pt] = c
+            lwt[pt] = weights[p]
+            pt += 1
+        ltok_off[k + 1] = pt
+        for p in range(comp_off[f], comp_off[f + 1]):
+            t = form_comp[p]
+            if t < 0:
+                continue
+            c = scratch[t]
+            if c < 0:
+                c = ncols
+                scratch[t] = c
+                col[ncols] = t
+                ncols += 1
+            lcomp[pc] = c
+            pc += 1
+        lcomp_off[k + 1] = pc
+    for c in range(ncols):
+        scratch[col[c]] = -1
+    return ncols, col_arr, ltok_off_arr, ltok_arr, lwt_arr, lcomp_off_arr, lcomp_arr
+
+
+def form_bounds(dist: np.ndarray, rows: np.ndarray, nq: int, wq: np.ndarray, col_ids: np.ndarray,
+                lengths: np.ndarray, first: np.ndarray, groups: np.ndarray, keys: np.ndarray,
+                ltok_off: np.ndarray, ltok: np.ndarray, lwt: np.ndarray, lcomp_off: np.ndarray,
+                lcomp: np.ndarray, alpha: np.ndarray, fids: np.ndarray, jdist: np.ndarray,
+                jlen: np.ndarray, qjl: int, min_pair: float, compound_min: float,
+                sim: np.ndarray, scratch: np.ndarray, out: np.ndarray,
+                compound: np.ndarray) -> None:
+    """Upper bounds of `align_forms` for one query form against every form of `fids`.
+
+    dist: OSA distances, query rows (nq tokens, then nq - 1 adjacent compounds) x columns.
+    rows: per query row, its length, spelling-group id, phonetic-key id and first letter
+    (-1 for none, -2 for one no list token has). wq: the query tokens' weights. jdist /
+    jlen: distance of the query's joined form to each form's (empty when the query has
+    none) and each list form's joined length (by form id). sim: scratch, rows x columns;
+    scratch: at least nr + nq + the local token count. Writes out[k] and sets compound[k]
+    when a compound pair could reach `compound_min` with form k.
+    """
+    nr = dist.shape[0]
+    nc = dist.shape[1]
+    n = fids.shape[0]
+    # Token similarity bounds (bounds.py, "Token similarity bound").
+    for r in range(nr):
+        rl = rows[r, 0]
+        rg = rows[r, 1]
+        rk = rows[r, 2]
+        rf = rows[r, 3]
+        least = compound_min if r >= nq else min_pair
+        for c in range(nc):
+            d = dist[r, c]
+            t = col_ids[c]
+            lc = lengths[t]
+            if d == 0:
+                s = 1.0
+                rel = 0.0
+            else:
+                dd = d
+                rel = dd / (rl if rl > lc else lc)
+                s = 1.0 - 1.5 * rel
+            if rg >= 0 and s < 0.95 and groups[t] == rg:
+                s = 0.95
+            if rk >= 0 and s < 0.85 and keys[t] == rk and rel <= 0.5 and -1 <= rl - lc <= 1:
+                s = 0.85
+            if s < 0.8 and (rl == 1 or lc == 1) and rf == first[t]:
+                s = 0.8
+            sim[r, c] = s if s >= least else 0.0
+    wq_sum = 0.0
+    wq_min = 1e300
+    for i in range(nq):
+        wq_sum += wq[i]
+        if wq[i] < wq_min:
+            wq_min = wq[i]
+    wq_low = 2.0 * wq_min if 2.0 * wq_min < wq_sum else wq_sum
+    # scratch[0:nr]: per query row, best against the form's tokens;
+    bq = nr               # scratch[nr:nr + nq]: per query token, its bound
+    vals = nr + nq        # scratch[nr + nq:]: per form token, weight x its bound
+    has_joined = jdist.shape[0] > 0
+    for k in range(n):
+        t0 = ltok_off[k]
+        t1 = ltok_off[k + 1]
+        for p in range(t0, t1):
+            scratch[vals + p] = 0.0
+        for r in range(nr):
+            m = 0.0
+            for p in range(t0, t1):
+                v = sim[r, ltok[p]]
+                if v > m:
+                    m = v
+                if v > scratch[vals + p]:
+                    scratch[vals + p] = v
+            scratch[r] = m
+        # Query tokens against the form's compounds (pairs at >= compound_min only).
+        comp_best = 0.0
+        for i in range(nq):
+            m = 0.0
+            for p in range(lcomp_off[k], lcomp_off[k + 1]):
+                v = sim[i, lcomp[p]]
+                if v >= compound_min and v > m:
+                    m = v
+            if m > comp_best:
+                comp_best = m
+            scratch[bq + i] = scratch[i] if scratch[i] > m else m
+        has_comp = comp_best > 0.0
+        for i in range(nq - 1):                # query compounds i,i+1
+            v = scratch[nq + i]
+            if v > 0.0:
+                has_comp = True
+                if v > scratch[bq + i]:
+                    scratch[bq + i] = v
+                if v > scratch[bq + i + 1]:
+                    scratch[bq + i + 1] = v
+        if has_comp:
+            compound[k] = 1
+        num = 0.0
+        matched = 0
+        for i in range(nq):
+            num += wq[i] * scratch[bq + i]
+            if scratch[bq + i] > 0.0:
+                matched += 1
+        # Candidate tokens: best against any query row, or any compound of the form; pairs
+        # are one to one, so only the best nq (2 nq with candidate compounds) count.
+        wc_sum = 0.0
+        wc_min = 1e300
+        for p in range(t0, t1):
+            w = lwt[p]
+            wc_sum += w
+            if w < wc_min:
+                wc_min = w
+            v = scratch[vals + p]
+            scratch[vals + p] = w * (v if v > comp_best else comp_best)
+        kk = 2 * nq if comp_best > 0.0 else nq
+        if kk >= t1 - t0:
+            for p in range(t0, t1):
+                num += scratch[vals + p]
+        else:
+            for _ in range(kk):                 # the kk largest, by selection
+                best_p = t0
+                for p in range(t0 + 1, t1):
+                    if scratch[vals + p] > scratch[vals + best_p]:
+                        best_p = p
+                num += scratch[vals + best_p]
+                scratch[vals + best_p] = -1.0
+        # Unmatched tokens on either side weigh at least alpha, which applies only once
+        # two pairs matched (names._pairs_score).
+        if matched >= 2:
+            a = alpha[fids[k]]
+            low = 2.0 * wc_min if 2.0 * wc_min < wc_sum else wc_sum
+            den = a * (wq_sum + wc_sum) + (1.0 - a) * (low + wq_low)
+        else:
+            den = wq_sum + wc_sum
+        ub = 0.0
+        if den > 0.0:
+            ub = num / den
+            if ub > 1.0:
+                ub = 1.0
+        if has_joined:
+            d = jdist[k]
+            if d == 0:
+                js = 0.97
+            else:
+                jl = jlen[fids[k]]
+                dd = d
+                js = 1.0 - 2.0 * dd / (jl if jl > qjl else qjl)
+                js = js * 0.97 if js > 0.0 else 0.0
+            if js > ub:
+                ub = js
+        out[k] = ub
+
