@@ -4,7 +4,8 @@ Stable id and version: every screening result records them with `ALGORITHM_SETTI
 decision can be replayed. Change the version whenever a constant or rule here changes.
 """
 
-from proscribe.matching.name_v1 import features, names
+from proscribe.index import kernel as _index_kernel
+from proscribe.matching.name_v1 import features, kernel, names
 from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import NameForm, align_forms, name_forms, token_similarity
 from proscribe.matching.name_v1.scorer import (
@@ -16,9 +17,11 @@ from proscribe.matching.name_v1.scorer import (
     soft_cap,
 )
 
-#: Whether the matcher's modules run compiled by mypyc (setup.py) or interpreted: the same
-#: source and the same scores either way, only the speed differs.
-COMPILED = not names.__file__.endswith(".py")
+#: Whether the matcher's modules run compiled (setup.py: mypyc, and Cython for the numeric
+#: kernels) or interpreted: the same source and the same scores either way, only the speed
+#: differs.
+COMPILED = not names.__file__.endswith(".py") and not kernel.__file__.endswith(".py") \
+    and not _index_kernel.__file__.endswith(".py")
 
 ALGORITHM_ID = "name-v1"
 ALGORITHM_VERSION = "1.7.1"
