@@ -1,12 +1,14 @@
 """HTTP load on /screen over loopback, with a list update in the middle of the run.
 
-    python bench/http_load.py [--seconds 5] [--workers 1] [--levels 1,8,64]
+    python bench/http_load.py [--seconds 5] [--workers 1] [--levels 1,8,64] [--lists real]
 
 Starts `proscribe serve` in a subprocess over a fresh store holding the hand-made UN
-fixture (tests/fixtures/store/v1), then drives POST /screen from asyncio keep-alive
-connections (a minimal HTTP/1.1 client, so the load generator costs little of the two
-cores) at each concurrency level. Halfway through the run, POST /admin/lists/update
-imports v2 and swaps the index. Reports requests/s, p50/p99 latency, errors, how many
+fixture (tests/fixtures/store/v1), or with `--lists real` the real UN, OFAC SDN and OFSI
+files of ../shared/data/lists (35,000 entities: every request pays a full screening),
+then drives POST /screen from asyncio keep-alive connections (a minimal HTTP/1.1 client,
+so the load generator costs little of the two cores) at each concurrency level. Halfway
+through the run, POST /admin/lists/update imports v2 (the fixture's, or the next OFSI
+publication) and swaps the index. Reports requests/s, p50/p99 latency, errors, how many
 answers came from each list version, and the ratio to in-process `Screener.screen()`
 measured in the same run. Prints a table, then one JSON line.
 """
@@ -29,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "store"
+SHARED_LISTS = ROOT.parent / "shared" / "data" / "lists"
+REAL_V1 = ["un/2026-02-27", "ofac/sdn/2024-05-03", "uk/2025-04-10"]
+REAL_V2 = "uk/2025-04-14"
 QUERIES = [
     {"name": "Jang Su Han", "type": "person", "dob": "1969"},
     {"name": "Ocean Maritime Management Company"},
@@ -132,7 +137,7 @@ async def _level(port: int, key: str, clients: int, seconds: float,
                 if status != 200:
                     errors.append(f"{status} {data[:200]!r}")
                     continue
-                lv = json.loads(data)["list_versions"][0]["version"]
+                lv = "+".join(v["version"] for v in json.loads(data)["list_versions"])
                 versions[lv] = versions.get(lv, 0) + 1
         finally:
             await conn.close()
@@ -189,12 +194,18 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,64", help="concurrent clients per level")
     parser.add_argument("--http", default="auto", help="serve --http: auto, httptools, h11")
     parser.add_argument("--loop", default="auto", help="serve --loop: auto, uvloop, asyncio")
+    parser.add_argument("--lists", choices=["fixture", "real"], default="fixture",
+                        help="the hand-made UN fixture, or the real lists (../shared)")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="proscribe-bench-"))
     lists = tmp / "lists"
-    shutil.copytree(FIXTURES / "v1", lists)
+    if args.lists == "real":
+        for part in REAL_V1:
+            shutil.copytree(SHARED_LISTS / part, lists / part)
+    else:
+        shutil.copytree(FIXTURES / "v1", lists)
     env = {**os.environ, "PROSCRIBE_DATA_DIR": str(tmp / "data"),
            "PROSCRIBE_LISTS_DIR": str(lists), "PROSCRIBE_API_RATE_LIMIT_PER_S": "0",
            "PROSCRIBE_API_INDEX_POLL_S": "1"}
@@ -223,7 +234,10 @@ def main() -> None:
                 time.sleep(0.2)
 
         async def update() -> dict[str, Any]:
-            shutil.copytree(FIXTURES / "v2", lists, dirs_exist_ok=True)
+            if args.lists == "real":
+                shutil.copytree(SHARED_LISTS / REAL_V2, lists / REAL_V2)
+            else:
+                shutil.copytree(FIXTURES / "v2", lists, dirs_exist_ok=True)
             conn = Conn(port, key)
             t0 = time.perf_counter()
             status, data = await conn.request("POST", "/admin/lists/update", b"{}")
@@ -259,7 +273,8 @@ def main() -> None:
     print(f"in-process Screener.screen(): {baseline:.0f} queries/s "
           f"({1000 / baseline:.3f} ms a query)")
     print(json.dumps({
-        "bench": "http_load", "workers": args.workers, "seconds": args.seconds,
+        "bench": "http_load", "lists": args.lists, "workers": args.workers,
+        "seconds": args.seconds,
         "http": args.http, "loop": args.loop,
         "in_process_qps": round(baseline, 1),
         "levels": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
