@@ -38,7 +38,7 @@ from mypy_extensions import mypyc_attr
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from proscribe.matching.name_v1.kernel import form_bounds, gather
+from proscribe.matching.name_v1.kernel import form_bounds, gather, sim_bounds
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
     MIN_PAIR_SIMILARITY,
@@ -167,17 +167,32 @@ class TokenTable:
         col_ids = col_ids[:ncols]
         cols = [tokens[t] for t in col_ids.tolist()]
         nt = int(ltok.shape[0])
+        # Every distinct row (token or adjacent compound) of every query form: one cdist
+        # and one similarity matrix for them all (a query's forms share most tokens).
+        row_of: dict[str, int] = {}
+        maps: list[list[int]] = []
+        for qf in qforms:
+            qt = qf.tokens
+            mine: list[int] = []
+            for row in list(qt) + [qt[i] + qt[i + 1] for i in range(len(qt) - 1)]:
+                r = row_of.get(row, -1)
+                if r < 0:
+                    r = row_of[row] = len(row_of)
+                mine.append(r)
+            maps.append(mine)
+        rows = list(row_of)
+        info = np.asarray([[len(r), self._group_id(r, False), self._key_id(r, False),
+                            ord(r[0]) if r else -1] for r in rows], dtype=_I32)
+        sim = np.empty((len(rows), ncols))
+        sim_bounds(cdist(rows, cols, scorer=OSA.distance, dtype=_I32, workers=1), info,
+                   col_ids, self.lengths, self.first, self.groups, self.keys,
+                   MIN_PAIR_SIMILARITY, sim)
         joined: list[str] | None = None
         best = np.empty((len(qforms), n))
         compound = np.zeros(n, dtype=np.uint8)
         for qi, qf in enumerate(qforms):
             qt = qf.tokens
             nq = len(qt)
-            rows = list(qt) + [qt[i] + qt[i + 1] for i in range(nq - 1)]
-            nr = len(rows)
-            dist = cdist(rows, cols, scorer=OSA.distance, dtype=_I32, workers=1)
-            info = np.asarray([[len(r), self._group_id(r, False), self._key_id(r, False),
-                                ord(r[0]) if r else -1] for r in rows], dtype=_I32)
             wq = np.asarray([token_weight(t) for t in qt], dtype=np.float64)
             jd = _EMPTY_I32
             if qf.joined:
@@ -186,10 +201,10 @@ class TokenTable:
                     joined = [all_joined[f] for f in f32.tolist()]
                 jd = cdist([qf.joined], joined, scorer=OSA.distance, dtype=_I32,
                            workers=1)[0]
-            form_bounds(dist, info, nq, wq, col_ids, self.lengths, self.first, self.groups,
-                        self.keys, ltok_off, ltok, lwt, lcomp_off, lcomp, self.alpha, f32, jd,
-                        self.joined_len, len(qf.joined), MIN_PAIR_SIMILARITY, COMPOUND_MIN,
-                        np.empty((nr, ncols)), np.empty(nr + nq + nt), best[qi], compound)
+            rowmap = np.asarray(maps[qi], dtype=_I32)
+            form_bounds(sim, rowmap, nq, wq, ltok_off, ltok, lwt, lcomp_off, lcomp,
+                        self.alpha, f32, jd, self.joined_len, len(qf.joined), COMPOUND_MIN,
+                        np.empty(rowmap.shape[0] + nq + nt), best[qi], compound)
         return best, compound.view(bool)
 
     def _scratch(self) -> np.ndarray:

@@ -12,22 +12,25 @@ cpdef tuple gather(const int[::1] fids, const int[::1] tok_off, const int[::1] f
                    const double[::1] weights, int[::1] scratch)
 
 
-@cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, n=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t,
-               k=Py_ssize_t, i=Py_ssize_t, p=Py_ssize_t, t0=Py_ssize_t, t1=Py_ssize_t,
+@cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, rl=int, rg=int,
+               rk=int, rf=int, d=int, t=int, lc=int, s=double, rel=double, dd=double)
+cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[::1] col_ids,
+                      const int[::1] lengths, const int[::1] first, const int[::1] groups,
+                      const int[::1] keys, double min_pair, double[:, ::1] sim)
+
+
+@cython.locals(nr=Py_ssize_t, n=Py_ssize_t, r=Py_ssize_t, rr=Py_ssize_t, k=Py_ssize_t,
+               i=Py_ssize_t, p=Py_ssize_t, t0=Py_ssize_t, t1=Py_ssize_t,
                best_p=Py_ssize_t, _=Py_ssize_t, bq=Py_ssize_t, vals=Py_ssize_t,
-               kk=Py_ssize_t, matched=int, rl=int, rg=int, rk=int, rf=int, d=int, t=int,
-               lc=int, jl=int, least=double, s=double, rel=double, dd=double, m=double,
+               kk=Py_ssize_t, matched=int, d=int, jl=int, least=double, dd=double, m=double,
                v=double, w=double, comp_best=double, wq_sum=double, wq_min=double,
                wq_low=double, wc_sum=double, wc_min=double, num=double, den=double,
                a=double, low=double, ub=double, js=double, has_comp=bint,
                has_joined=bint)
-cpdef void form_bounds(const int[:, ::1] dist, const int[:, ::1] rows, int nq,
-                       const double[::1] wq, const int[::1] col_ids,
-                       const int[::1] lengths, const int[::1] first, const int[::1] groups,
-                       const int[::1] keys, const int[::1] ltok_off, const int[::1] ltok,
+cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
+                       const double[::1] wq, const int[::1] ltok_off, const int[::1] ltok,
                        const double[::1] lwt, const int[::1] lcomp_off,
                        const int[::1] lcomp, const double[::1] alpha,
                        const int[::1] fids, const int[::1] jdist, const int[::1] jlen,
-                       int qjl, double min_pair, double compound_min, double[:, ::1] sim,
-                       double[::1] scratch, double[::1] out, unsigned char[::1] compound)
-
+                       int qjl, double compound_min, double[::1] scratch, double[::1] out,
+                       unsigned char[::1] compound)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["form_bounds", "gather"]
+__all__ = ["form_bounds", "gather", "sim_bounds"]
 
 
 def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off: np.ndarray,
@@ -85,33 +85,22 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
     return ncols, col_arr, ltok_off_arr, ltok_arr, lwt_arr, lcomp_off_arr, lcomp_arr
 
 
-def form_bounds(dist: np.ndarray, rows: np.ndarray, nq: int, wq: np.ndarray, col_ids: np.ndarray,
-                lengths: np.ndarray, first: np.ndarray, groups: np.ndarray, keys: np.ndarray,
-                ltok_off: np.ndarray, ltok: np.ndarray, lwt: np.ndarray, lcomp_off: np.ndarray,
-                lcomp: np.ndarray, alpha: np.ndarray, fids: np.ndarray, jdist: np.ndarray,
-                jlen: np.ndarray, qjl: int, min_pair: float, compound_min: float,
-                sim: np.ndarray, scratch: np.ndarray, out: np.ndarray,
-                compound: np.ndarray) -> None:
-    """Upper bounds of `align_forms` for one query form against every form of `fids`.
+def sim_bounds(dist: np.ndarray, rows: np.ndarray, col_ids: np.ndarray, lengths: np.ndarray,
+               first: np.ndarray, groups: np.ndarray, keys: np.ndarray, min_pair: float,
+               sim: np.ndarray) -> None:
+    """Token similarity bounds (bounds.py, "Token similarity bound") of query rows against
+    columns, 0 below `min_pair`, into `sim` (rows x columns).
 
-    dist: OSA distances, query rows (nq tokens, then nq - 1 adjacent compounds) x columns.
-    rows: per query row, its length, spelling-group id, phonetic-key id and first letter
-    (-1 for none, -2 for one no list token has). wq: the query tokens' weights. jdist /
-    jlen: distance of the query's joined form to each form's (empty when the query has
-    none) and each list form's joined length (by form id). sim: scratch, rows x columns;
-    scratch: at least nr + nq + the local token count. Writes out[k] and sets compound[k]
-    when a compound pair could reach `compound_min` with form k.
+    dist: OSA distances, rows x columns. rows: per row, its length, spelling-group id,
+    phonetic-key id and first letter (-1 for none, -2 for one no list token has).
     """
     nr = dist.shape[0]
     nc = dist.shape[1]
-    n = fids.shape[0]
-    # Token similarity bounds (bounds.py, "Token similarity bound").
     for r in range(nr):
         rl = rows[r, 0]
         rg = rows[r, 1]
         rk = rows[r, 2]
         rf = rows[r, 3]
-        least = compound_min if r >= nq else min_pair
         for c in range(nc):
             d = dist[r, c]
             t = col_ids[c]
@@ -129,7 +118,26 @@ def form_bounds(dist: np.ndarray, rows: np.ndarray, nq: int, wq: np.ndarray, col
                 s = 0.85
             if s < 0.8 and (rl == 1 or lc == 1) and rf == first[t]:
                 s = 0.8
-            sim[r, c] = s if s >= least else 0.0
+            sim[r, c] = s if s >= min_pair else 0.0
+
+
+def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
+                ltok_off: np.ndarray, ltok: np.ndarray, lwt: np.ndarray, lcomp_off: np.ndarray,
+                lcomp: np.ndarray, alpha: np.ndarray, fids: np.ndarray, jdist: np.ndarray,
+                jlen: np.ndarray, qjl: int, compound_min: float, scratch: np.ndarray,
+                out: np.ndarray, compound: np.ndarray) -> None:
+    """Upper bounds of `align_forms` for one query form against every form of `fids`.
+
+    sim: `sim_bounds` of every distinct query row of the query's forms; rowmap: the rows of
+    this form in it (its nq tokens, then its nq - 1 adjacent compounds, which pair at
+    `compound_min` or more only). wq: the query tokens' weights. jdist / jlen: distance of
+    the query's joined form to each form's (empty when the query has none) and each list
+    form's joined length (by form id). scratch: at least nr + nq + the local token count.
+    Writes out[k] and sets compound[k] when a compound pair could reach `compound_min` with
+    form k.
+    """
+    nr = rowmap.shape[0]
+    n = fids.shape[0]
     wq_sum = 0.0
     wq_min = 1e300
     for i in range(nq):
@@ -148,8 +156,12 @@ def form_bounds(dist: np.ndarray, rows: np.ndarray, nq: int, wq: np.ndarray, col
             scratch[vals + p] = 0.0
         for r in range(nr):
             m = 0.0
+            rr = rowmap[r]
+            least = compound_min if r >= nq else 0.0
             for p in range(t0, t1):
-                v = sim[r, ltok[p]]
+                v = sim[rr, ltok[p]]
+                if v < least:
+                    v = 0.0
                 if v > m:
                     m = v
                 if v > scratch[vals + p]:
@@ -159,8 +171,9 @@ def form_bounds(dist: np.ndarray, rows: np.ndarray, nq: int, wq: np.ndarray, col
         comp_best = 0.0
         for i in range(nq):
             m = 0.0
+            rr = rowmap[i]
             for p in range(lcomp_off[k], lcomp_off[k + 1]):
-                v = sim[i, lcomp[p]]
+                v = sim[rr, lcomp[p]]
                 if v >= compound_min and v > m:
                     m = v
             if m > comp_best:
