@@ -9,7 +9,11 @@ cpdef int accumulate(const int[::1] ids, const double[::1] weights, double weigh
 
 
 @cython.locals(k=Py_ssize_t, size=Py_ssize_t, j=Py_ssize_t, i=Py_ssize_t,
-               parent=Py_ssize_t, c=Py_ssize_t, end=Py_ssize_t, f=int, g=int, h=int, h2=int,
-               last=int, s=double, out=int[::1])
+               parent=Py_ssize_t, end=Py_ssize_t, f=int, g=int, last=int, s=double,
+               out=int[::1])
 cpdef object top_forms(double[::1] dense, unsigned char[::1] seen, const int[::1] touched,
                        int ntouched, int limit)
+
+
+@cython.locals(s=double, i=Py_ssize_t, c=Py_ssize_t, h=int, h2=int)
+cdef void _sift_down(double[::1] dense, int[::1] out, Py_ssize_t size, int f)

@@ -66,46 +66,37 @@ def top_forms(dense: np.ndarray, seen: np.ndarray, touched: np.ndarray, ntouched
             g = out[0]
             if s < dense[g] or (s == dense[g] and f > g):
                 continue
-            i = 0                             # replace the root, sift down
-            while True:
-                c = 2 * i + 1
-                if c >= size:
-                    break
-                h = out[c]
-                if c + 1 < size:
-                    h2 = out[c + 1]
-                    if dense[h2] < dense[h] or (dense[h2] == dense[h] and h2 > h):
-                        c += 1
-                        h = h2
-                if s < dense[h] or (s == dense[h] and f > h):
-                    break
-                out[i] = h
-                i = c
-            out[i] = f
+            _sift_down(dense, out, size, f)   # replace the root
     # Heap to sorted, best first: repeatedly move the worst to the end.
     end = size
     while end > 1:
         end -= 1
         last = out[end]
         out[end] = out[0]
-        s = dense[last]
-        i = 0
-        while True:
-            c = 2 * i + 1
-            if c >= end:
-                break
-            h = out[c]
-            if c + 1 < end:
-                h2 = out[c + 1]
-                if dense[h2] < dense[h] or (dense[h2] == dense[h] and h2 > h):
-                    c += 1
-                    h = h2
-            if s < dense[h] or (s == dense[h] and last > h):
-                break
-            out[i] = h
-            i = c
-        out[i] = last
+        _sift_down(dense, out, end, last)
     for j in range(ntouched):
         dense[touched[j]] = 0.0
         seen[touched[j]] = 0
     return out_arr
+
+
+def _sift_down(dense: np.ndarray, out: np.ndarray, size: int, f: int) -> None:
+    """Put `f` at the root of the heap out[:size] (worst at the root, by (score, -id))
+    and sift it down to its place."""
+    s = dense[f]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        h = out[c]
+        if c + 1 < size:
+            h2 = out[c + 1]
+            if dense[h2] < dense[h] or (dense[h2] == dense[h] and h2 > h):
+                c += 1
+                h = h2
+        if s < dense[h] or (s == dense[h] and f > h):
+            break
+        out[i] = h
+        i = c
+    out[i] = f
