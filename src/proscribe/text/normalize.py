@@ -93,6 +93,19 @@ _EXTRA_LEGAL = {
     "ао": "jsc",
     "тов": "llc",
     "тоо": "llc",
+    # The words of the Russian forms on their own, as "company" is in English: a name
+    # written out of the usual order ("Obshchestvo Fintender Aktsionernoe") keeps them
+    # apart, and they say nothing of which company it is. Common transliterations.
+    "obshchestvo": "co",
+    "obshhestvo": "co",
+    "obschestvo": "co",
+    "obshestvo": "co",
+    "общество": "co",
+    "aktsionernoe": "jsc",
+    "aktsionernoye": "jsc",
+    "aktsionernoje": "jsc",
+    "akcionernoe": "jsc",
+    "акционерное": "jsc",
 }
 # rigour's compare forms folded into the same classes, so "OAO" and "JSC" agree.
 _LEGAL_CLASS = {
