@@ -23,7 +23,7 @@ letters to differ, as in `token_similarity`). Digits are ignored (they only lowe
 
 The table is flat int32 / float64 arrays, one per attribute, read by those loops in place
 (numpy's vectorised form of the same arithmetic paid a fixed cost on each of its ~40
-small-array calls a query form: 0.6 ms a query, against ~0.05 ms now).
+small-array calls a query form: 0.6 ms a query, against ~0.16 ms now, cdist included).
 """
 
 from __future__ import annotations
