@@ -566,12 +566,12 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
     return sim, pairs
 
 
-@lru_cache(maxsize=20_000)
 def hangul_name_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> float:
     """Similarity of two Hangul personal names (the first as its syllable orders)."""
     return _hangul_similarity(orders, other)[0]
 
 
+@lru_cache(maxsize=20_000)
 def _hangul_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> tuple[float,
                                                                                  list[Pair]]:
     """Two Hangul names, syllable by syllable (one syllable off in three is another name)."""
