@@ -38,9 +38,7 @@ from proscribe.matching.name_v1 import (
 from proscribe.matching.name_v1.bounds import TokenTable
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
-    hangul_letters,
-    hangul_longest_spelling,
-    hangul_name_similarity,
+    hangul_name_bound,
     korean_syllable_orders,
 )
 from proscribe.matching.name_v1.scorer import (
@@ -404,13 +402,13 @@ class Screener:
             if orders:
                 # A Hangul personal name is compared with person names syllable by syllable
                 # against every accepted spelling (names.hangul_latin_similarity), which the
-                # token bounds do not model. Its own bound for person forms (those whose
-                # extra-token weight is the person one): a Latin letter beyond the longest
-                # spellings of the syllables costs at least one edit.
+                # token bounds do not model: its own bound (names.hangul_name_bound) for person
+                # forms, those whose extra-token weight is the person one.
                 person_w = EXTRA_TOKEN_WEIGHT["person"]
                 for k, is_person in enumerate((self._tokens.alpha[fids] == person_w).tolist()):
                     if is_person:
-                        ubq[:, k] = self._hangul_bound(orders, fid_list[k])
+                        form = self._forms[fid_list[k]]
+                        ubq[:, k] = hangul_name_bound(orders, form.text, form.joined)
                         comp[k] = True
             ubq *= self._kind_factor[fids]
             ent_ub: dict[int, float] = {}
@@ -466,28 +464,6 @@ class Screener:
         heads = self._heads
         out.sort(key=lambda p: (-p[0].score, heads[p[1]][0]))
         return out if limit is None else out[:limit]
-
-    def _hangul_bound(self, orders: tuple[tuple[str, ...], ...], fid: int) -> float:
-        """Upper bound of the name score of a Hangul personal name (its syllable orders)
-        against person form `fid` (align_forms' Hangul paths)."""
-        form = self._forms[fid]
-        if "\uac00" <= form.text[:1] <= "\ud7a3":
-            return hangul_name_similarity(orders, form.text)  # cheap: compute it
-        if any("\uac00" <= ch <= "\ud7a3" for ch in form.text):
-            return 1.0
-        # Latin: names.hangul_latin_similarity costs at least one edit per letter beyond the
-        # longest spellings of the syllables, and one per letter that no spelling of any of
-        # them has (skipping a letter costs one too); similarity 1 - 3 cost / max(m, 2 n).
-        syllables = orders[0]
-        longest = sum(hangul_longest_spelling(ch) for ch in syllables)
-        letters: frozenset[str] = frozenset().union(*(hangul_letters(ch) for ch in syllables))
-        text = form.joined
-        m = len(text)
-        foreign = sum(1 for ch in text if ch not in letters)
-        cost = max(m - longest, foreign)
-        if cost > 0:
-            return max(0.0, 1.0 - 3.0 * cost / max(m, 2 * len(syllables)))
-        return 1.0
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
         """Score any entity against a query with no index in between (the slow reference

@@ -470,13 +470,6 @@ def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
 
 
 @lru_cache(maxsize=4096)
-def hangul_letters(syllable: str) -> frozenset[str]:
-    """Every letter of any accepted spelling of a Hangul syllable (surname or not)."""
-    return frozenset("".join(hangul_syllable_spellings(syllable, True))
-                     + "".join(hangul_syllable_spellings(syllable, False)))
-
-
-@lru_cache(maxsize=4096)
 def hangul_longest_spelling(syllable: str) -> int:
     """Length of the longest accepted spelling of a Hangul syllable (surname or not)."""
     return max(len(v) for v in hangul_syllable_spellings(syllable, True))
@@ -566,9 +559,39 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
     return sim, pairs
 
 
-def hangul_name_similarity(orders: tuple[tuple[str, ...], ...], other: str) -> float:
-    """Similarity of two Hangul personal names (the first as its syllable orders)."""
-    return _hangul_similarity(orders, other)[0]
+def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: str) -> float:
+    """Upper bound of `align_forms` for a Hangul personal name (its syllable orders)
+    against a person name (`text`, and `joined`: its tokens written together), cheaper
+    than the syllable alignment it bounds.
+
+    Against Hangul: the similarity itself (cheap). Against Latin: `hangul_latin_similarity`
+    costs at least one edit per letter beyond the longest spellings of the syllables, and
+    one per letter that no spelling of any of them has (skipping a letter costs one too);
+    its similarity is 1 - 3 cost / max(m, 2 n).
+    """
+    if _is_hangul_char(text[:1]):
+        return _hangul_similarity(orders, text)[0]
+    if _has_hangul(text):
+        return 1.0  # compared token by token: no bound here
+    syllables = orders[0]
+    longest, letters = _hangul_budget(syllables)
+    m = len(joined)
+    foreign = sum(1 for ch in joined if ch not in letters)
+    cost = max(m - longest, foreign)
+    if cost > 0:
+        return max(0.0, 1.0 - 3.0 * cost / max(m, 2 * len(syllables)))
+    return 1.0
+
+
+@lru_cache(maxsize=4096)
+def _hangul_budget(syllables: tuple[str, ...]) -> tuple[int, frozenset[str]]:
+    """The summed longest spellings of the syllables, and every letter of any accepted
+    spelling of them (surname or not)."""
+    letters: set[str] = set()
+    for ch in syllables:
+        letters.update("".join(hangul_syllable_spellings(ch, True)))
+        letters.update("".join(hangul_syllable_spellings(ch, False)))
+    return sum(hangul_longest_spelling(ch) for ch in syllables), frozenset(letters)
 
 
 @lru_cache(maxsize=20_000)
