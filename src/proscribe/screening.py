@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from proscribe.errors import IndexNotReadyError, QueryError
-from proscribe.index import CandidateIndex, query_keys
+from proscribe.index import CandidateIndex, hangul_query_keys, query_keys
 from proscribe.matching.name_v1 import (
     ALGORITHM_ID,
     ALGORITHM_SETTINGS,
@@ -226,7 +226,14 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     forms = name_forms(name, person, query.type is EntityKind.VESSEL) if name else ()
     groups: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
-    for form in forms:
+    # A Hangul personal name looks for every spelling of its syllables, not one per scheme
+    # (index.hangul_query_keys); of unknown kind, it may also be a company's name.
+    orders = korean_syllable_orders(name) if forms and person is not False else ()
+    if orders:
+        for hgroup in hangul_query_keys(orders):
+            seen.add(hgroup)
+            groups.append(list(hgroup))
+    for form in forms if not (orders and person) else ():
         for group in query_keys(form.tokens, form.raw_tokens):
             key = tuple(group)
             if key not in seen:

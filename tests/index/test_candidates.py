@@ -85,3 +85,34 @@ def test_pruning_drops_no_candidate(listed: list[tuple[str, str | None, str | No
                   for s, ent in screener.score_all(q) if s.score >= floor}
     pruned = {(c.entity_id, round(c.score, 4)) for c in screener.screen(q).candidates}
     assert pruned == everything
+
+
+# A Hangul name against list names that mix romanisation schemes, in a crowd of more list
+# names sharing its syllables than the index proposes (64): each syllable's every spelling
+# is a key (index.hangul_query_keys), so the mixed spelling is not crowded out.
+CROWD_SURNAMES = ["jang", "paek", "ri", "jo", "thae", "park", "choe", "han", "yun", "o", "kang",
+                  "son", "ko", "mun", "jon", "ryu", "so", "hong", "pyon", "an"]
+CROWD_GIVEN = ["yong ho", "yong-ho", "yongho", "yeong ho", "young ho"]
+MIXED = [("김영호", "Kim Young-ho"), ("황병기", "Hwang Byungki"), ("박산다라", "Sandara Park"),
+         ("김정은", "Kim Jong-eun"), ("리용호", "Lee Yongho")]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(MIXED), st.integers(0, 2**16))
+def test_hangul_query_finds_mixed_spellings_in_a_crowd(pair: tuple[str, str], seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    hangul, latin = pair
+    crowd = [f"{rng.choice(CROWD_SURNAMES)} {rng.choice(CROWD_GIVEN)}" for _ in range(150)]
+    crowd += [f"kim {g}" for g in ("byung ki", "byeong gi", "jong un", "dara", "san")] * 10
+    entities = [Entity("p", str(i), EntityKind.PERSON, [Name(n)]) for i, n in enumerate(crowd)]
+    entities.append(Entity("p", "target", EntityKind.PERSON, [Name(latin)]))
+    rng.shuffle(entities)
+    screener = Screener.build(entities, [])
+    q = ScreeningQuery(name=hangul, type="person", limit=500)
+    reference = {e.id for e in screener.entities
+                 if screener.band(screener.compare(q, e).score) == "match"}
+    assert "p:target" in reference
+    found = {c.entity_id for c in screener.screen(q).candidates}
+    assert reference <= found

@@ -29,8 +29,9 @@ import numpy as np
 
 from proscribe.index.kernel import accumulate, top_forms
 from proscribe.text.phonetic import phonetic_key, spelling_group
+from proscribe.text.translit import hangul_syllable_spellings
 
-__all__ = ["CandidateIndex", "query_keys", "token_keys"]
+__all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
 
 #: Keys whose postings exceed this many forms are skipped while rarer keys exist: they add
 #: cost, not recall (the rare tokens of the same name find the form).
@@ -89,6 +90,67 @@ def query_keys(tokens: Sequence[str], raw_tokens: Sequence[str]) -> list[list[st
     if len(raw_tokens) > 1:
         groups.append(["t" + "".join(raw_tokens)])
     return groups
+
+
+#: A Hangul syllable's spellings used in joined keys (Jongun, Youngho): those costing at
+#: most this (text/translit.py costs; 0 = a standard scheme).
+_JOINED_SPELLING_COST = 0.2
+#: Most keys one joined group may hold (the product of its syllables' spellings).
+_JOINED_KEYS = 512
+
+
+def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
+    spellings = hangul_syllable_spellings(syllable, surname)
+    return [v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0])) if c <= most]
+
+
+def _joined_group(syllables: Sequence[str], first_is_surname: bool) -> list[str]:
+    combos = [""]
+    for k, syl in enumerate(syllables):
+        most = _JOINED_SPELLING_COST
+        spellings = _syllable_spellings(syl, first_is_surname and k == 0, most)
+        if len(combos) * len(spellings) > _JOINED_KEYS:
+            spellings = _syllable_spellings(syl, first_is_surname and k == 0, 0.0)
+        combos = [c + v for c in combos for v in spellings][:_JOINED_KEYS]
+    return ["t" + c for c in combos]
+
+
+@lru_cache(maxsize=8192)
+def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Key groups of a Hangul personal name, given as its syllable orders (surname first).
+
+    A romanised form per scheme (RR, McCune-Reischauer) finds only list names spelt wholly
+    in one scheme; lists and people mix them (Kim Young-ho, Hwang Byungki, Sandara Park).
+    So each syllable's group holds every accepted spelling of it (the standard ones with
+    their approximate keys too), and the joined groups every spelling of adjacent syllables
+    written together and of the whole given name: whichever way the list spells the name,
+    its tokens hit these groups as exactly as a Latin query's own tokens hit theirs.
+    """
+    groups: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def add(keys: Iterable[str]) -> None:
+        group = tuple(dict.fromkeys(keys))
+        if group and group not in seen:
+            seen.add(group)
+            groups.append(group)
+
+    for sylls in orders:
+        for k, syl in enumerate(sylls):
+            keys: list[str] = []
+            for v, c in sorted(hangul_syllable_spellings(syl, k == 0).items(),
+                               key=lambda vc: (vc[1], vc[0])):
+                if c == 0.0:
+                    keys.extend(_token_keys(v))
+                else:
+                    keys.append("t" + v)
+            add(keys)
+        for k in range(len(sylls) - 1):
+            add(_joined_group(sylls[k:k + 2], k == 0))
+        if len(sylls) > 3:
+            add(_joined_group(sylls[1:], False))
+        add(_joined_group(sylls, True))
+    return tuple(groups)
 
 
 class CandidateIndex:
