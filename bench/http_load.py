@@ -171,12 +171,12 @@ async def _level(port: int, key: str, clients: int, seconds: float,
             "server_cpu_ms": cpu_server / n * 1000, "client_cpu_ms": cpu_client / n * 1000}
 
 
-def _in_process(data_dir: Path, seconds: float) -> float:
+def _in_process(data_dir: Path, seconds: float, database_url: str | None = None) -> float:
     from proscribe.screening import ScreeningQuery
     from proscribe.settings import override_settings
     from proscribe.screeners import load_screener
 
-    with override_settings(data_dir=data_dir, database_url=None):
+    with override_settings(data_dir=data_dir, database_url=database_url):
         screener = load_screener()
         queries = [ScreeningQuery(**q) for q in QUERIES]  # type: ignore[arg-type]
         n, deadline = 0, time.perf_counter() + seconds
@@ -185,6 +185,17 @@ def _in_process(data_dir: Path, seconds: float) -> float:
             screener.screen(queries[n % len(queries)])
             n += 1
         return n / (time.perf_counter() - started)
+
+
+def _empty_database(url: str) -> None:
+    """Drop every table of the database at `url` (a benchmark's own scratch database)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    meta.drop_all(engine)
+    engine.dispose()
 
 
 def main() -> None:
@@ -196,6 +207,9 @@ def main() -> None:
     parser.add_argument("--loop", default="auto", help="serve --loop: auto, uvloop, asyncio")
     parser.add_argument("--lists", choices=["fixture", "real"], default="fixture",
                         help="the hand-made UN fixture, or the real lists (../shared)")
+    parser.add_argument("--database-url", default=None,
+                        help="the store (default: a fresh SQLite file); e.g. a PostgreSQL URL "
+                             "whose database is emptied first")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
 
@@ -210,6 +224,9 @@ def main() -> None:
            "PROSCRIBE_LISTS_DIR": str(lists), "PROSCRIBE_API_RATE_LIMIT_PER_S": "0",
            "PROSCRIBE_API_INDEX_POLL_S": "1"}
     env.pop("PROSCRIBE_DATABASE_URL", None)
+    if args.database_url:
+        _empty_database(args.database_url)
+        env["PROSCRIBE_DATABASE_URL"] = args.database_url
     cli = [sys.executable, "-c", "from proscribe.cli import main; main()"]
     subprocess.run([*cli, "lists", "import", "--json"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -248,10 +265,10 @@ def main() -> None:
 
         async def run_all() -> list[dict[str, Any]]:
             out = []
-            middle = levels[len(levels) // 2]
-            for clients in levels:
+            middle = len(levels) // 2  # the update runs in the middle level (by position)
+            for n, clients in enumerate(levels):
                 out.append(await _level(port, key, clients, args.seconds,
-                                        update if clients == middle else None, server.pid))
+                                        update if n == middle else None, server.pid))
             return out
 
         results = asyncio.run(run_all())
@@ -259,7 +276,7 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         log.close()
-    baseline = _in_process(tmp / "data", min(args.seconds, 3.0))
+    baseline = _in_process(tmp / "data", min(args.seconds, 3.0), args.database_url)
     shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
@@ -276,6 +293,8 @@ def main() -> None:
         "bench": "http_load", "lists": args.lists, "workers": args.workers,
         "seconds": args.seconds,
         "http": args.http, "loop": args.loop,
+        "database": "postgresql" if (args.database_url or "").startswith("postgresql")
+        else "sqlite",
         "in_process_qps": round(baseline, 1),
         "levels": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
                     if k != "error_samples"} for r in results],
