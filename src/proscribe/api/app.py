@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from proscribe.api.auditing import AuditWriter
+from proscribe.text.translit import warm_up
 from proscribe.api.config import ApiConfig
 from proscribe.api.match import dataset_sources, match_example
 from proscribe.api.models import (
@@ -258,6 +259,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
             await run_in_threadpool(service.index.load)
         except ProscribeError as exc:
             log.warning("no index loaded at start", extra={"error": exc.to_dict()})
+        await run_in_threadpool(warm_up)
         service.index.start_watcher()
         try:
             yield

@@ -32,7 +32,10 @@ def cached_screener(index_path: str) -> Screener:
         if screener is None:
             from proscribe.screening import Screener
 
+            from proscribe.text.translit import warm_up
+
             screener = Screener.load(index_path, mmap=True)
+            warm_up()
             _CACHE[index_path] = screener
         return screener
 

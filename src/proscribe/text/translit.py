@@ -26,6 +26,7 @@ __all__ = [
     "hangul_romanizations",
     "hangul_syllable_spellings",
     "latin_forms",
+    "warm_up",
 ]
 
 # ----------------------------------------------------------------------------- Hangul
@@ -311,6 +312,15 @@ def _han_forms(text: str) -> list[str]:
             out.append(sylls[0] + " " + "".join(sylls[1:]))
     out.append(anyascii(text))
     return out
+
+
+def warm_up() -> None:
+    """Import the transliteration libraries and load their tables now (pypinyin's take
+    ~180 ms), so that a serving process's first Chinese or Cyrillic name is not the one
+    that pays for it. Called by the API and batch workers after they load an index; not by
+    a one-off `proscribe screen`, which would pay it for nothing."""
+    _han_forms("王")
+    _cyrillic_forms("ива")
 
 
 @lru_cache(maxsize=65536)
