@@ -2,7 +2,8 @@
 
     python bench/speed.py [--queries N]
 
-Single-query latency (p50 / p99) of `Screener.screen` on one core, batch queries per
+Single-query latency (p50 / p99) of `Screener.screen` on one core (each query new to the
+caches, then the same queries again, then again without building result models), batch queries per
 second (`screen_many`), index build time, save/load time and memory. Baselines in the same
 run: rapidfuzz brute-force scans with Jaro-Winkler and token_sort_ratio over every list name.
 Prints a table and a final JSON line.
@@ -71,6 +72,14 @@ def main() -> None:
         t = time.perf_counter()
         screener.screen(q)
         lat.append((time.perf_counter() - t) * 1000)
+    # The same queries again: every per-token cache (spellings, token similarities, index
+    # key groups) now holds their tokens, as a long-running service's caches hold the
+    # common given names and surnames of its customers.
+    warm = []
+    for q in queries:
+        t = time.perf_counter()
+        screener.screen(q)
+        warm.append((time.perf_counter() - t) * 1000)
     from proscribe.screening import _prepare
 
     core = []
@@ -106,7 +115,8 @@ def main() -> None:
         base[label] = bl
     table = [
         ["name-v1 screen()", len(lat), _pct(lat, 0.5), _pct(lat, 0.99), qps],
-        ["name-v1 core (no models)", len(core), _pct(core, 0.5), _pct(core, 0.99), ""],
+        ["screen(), same queries again", len(warm), _pct(warm, 0.5), _pct(warm, 0.99), ""],
+        ["core (no models), again", len(core), _pct(core, 0.5), _pct(core, 0.99), ""],
         ["name-v1 exhaustive score_all", len(exhaustive), _pct(exhaustive, 0.5),
          _pct(exhaustive, 0.99), ""],
     ]
@@ -121,6 +131,7 @@ def main() -> None:
     emit_json({
         "bench": "speed", "compiled": name_v1.COMPILED, "entities": len(screener.entities), "names": len(names),
         "p50_ms": round(p50, 4), "p99_ms": round(_pct(lat, 0.99), 4),
+        "again_p50_ms": round(_pct(warm, 0.5), 4), "again_p99_ms": round(_pct(warm, 0.99), 4),
         "core_p50_ms": round(_pct(core, 0.5), 4), "core_p99_ms": round(_pct(core, 0.99), 4),
         "exhaustive_p50_ms": round(_pct(exhaustive, 0.5), 4),
         "batch_qps": round(qps, 1), "build_s": round(build_s, 2), "save_s": round(save_s, 2),
