@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from proscribe.index.kernel import accumulate, top_forms
+from proscribe.index.kernel import accumulate, group_best, top_forms
 from proscribe.text.phonetic import phonetic_key, spelling_group
 from proscribe.text.translit import hangul_syllable_spellings
 
@@ -40,11 +40,13 @@ MAX_DF = 4000
 _APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 #: Key groups (one query token's keys) whose hits are kept between queries.
 _CACHE_SIZE = 50_000
-#: Postings at which a dense scratch row over all forms replaces sorting.
-_DENSE_FROM = 8192
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
+_NO_IDS = np.empty(0, dtype=np.int32)
 #: Per thread: the dense score row and touched-id row of `lookup` (kernel.py).
 _SCRATCH = threading.local()
+#: One key group's hits: form ids, their best key weights, and the common keys skipped
+#: (postings count, postings, weight).
+_Group = tuple[np.ndarray, np.ndarray, list[tuple[int, np.ndarray, float]]]
 
 
 def token_keys(token: str) -> list[str]:
@@ -165,8 +167,7 @@ class CandidateIndex:
         self.identifiers = identifiers
         self.n_forms = int(form_entity.shape[0])
         self._log_n = math.log(max(self.n_forms, 2) + 1)
-        self._cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray,
-                                                 list[tuple[int, np.ndarray, float]]]] = {}
+        self._cache: dict[tuple[str, ...], _Group] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -217,52 +218,44 @@ class CandidateIndex:
         """Inverse document frequency of a key, in nats (0 for a key in every form)."""
         return self._log_n - math.log(self.df(key) + 1)
 
-    def _group_hits(self, group: Sequence[str]) -> tuple[np.ndarray, np.ndarray,
-                                                         list[tuple[int, np.ndarray, float]]]:
-        """Forms hit by one key group with their best key weight, and the skipped common
-        keys; cached per group (customer files repeat their first names and surnames)."""
+    def _group_hits(self, group: Sequence[str]) -> _Group:
+        """Forms hit by one key group (one query token's keys), each once with its best
+        key's weight, and the common keys skipped (over `MAX_DF` forms); cached per group
+        (customer files repeat their first names and surnames)."""
         key = tuple(group)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        arrays: list[np.ndarray] = []
+        los: list[int] = []
+        his: list[int] = []
         weights: list[float] = []
         skipped: list[tuple[int, np.ndarray, float]] = []
-        offsets, postings, slots, log_n = self.offsets, self.postings, self.slots, self._log_n
+        offsets, slots, log_n = self.offsets, self.slots, self._log_n
         for k in key:
             slot = slots.get(k)
             if slot is None:
                 continue
             lo, hi = int(offsets[slot]), int(offsets[slot + 1])
             w = (log_n - math.log(hi - lo + 1)) * _APPROX[k[0]]
-            arr = postings[lo:hi]
             if hi - lo > MAX_DF:
-                skipped.append((hi - lo, arr, w))
+                skipped.append((hi - lo, self.postings[lo:hi], w))
                 continue
-            arrays.append(arr)
-            weights.append(w)
-        if not arrays:
-            ids = np.empty(0, dtype=np.int32)
-            ws = np.empty(0, dtype=np.float64)
-        elif len(arrays) == 1:
-            ids = np.asarray(arrays[0])
+            if hi > lo:
+                los.append(lo)
+                his.append(hi)
+                weights.append(w)
+        if not los:
+            ids, ws = _NO_IDS, _NO_WEIGHTS
+        elif len(los) == 1:
+            ids = self.postings[los[0]:his[0]]
             ws = np.full(ids.shape[0], weights[0])
-        elif sum(a.shape[0] for a in arrays) > _DENSE_FROM:
-            # Many postings: a dense scratch row beats sorting them (best weight last).
-            dense = np.zeros(self.n_forms)
-            for i in sorted(range(len(arrays)), key=lambda i: weights[i]):
-                dense[arrays[i]] = weights[i]
-            ids = np.flatnonzero(dense).astype(np.int32)
-            ws = dense[ids]
         else:
-            # A form hit by several keys of one token counts once, with its best key.
-            cat = np.concatenate(arrays)
-            wcat = np.repeat(np.asarray(weights), [a.shape[0] for a in arrays])
-            order = np.lexsort((-wcat, cat))
-            cat, wcat = cat[order], wcat[order]
-            first = np.ones(cat.shape[0], dtype=bool)
-            first[1:] = cat[1:] != cat[:-1]
-            ids, ws = cat[first], wcat[first]
+            gbest, gseen, out_ids, out_ws = self._group_scratch()
+            n = group_best(self.postings, np.asarray(los, dtype=np.int64),
+                           np.asarray(his, dtype=np.int64),
+                           np.asarray(weights, dtype=np.float64), gbest, gseen, out_ids,
+                           out_ws)
+            ids, ws = out_ids[:n].copy(), out_ws[:n].copy()
         hit = (ids, ws, skipped)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
@@ -271,7 +264,11 @@ class CandidateIndex:
 
     def lookup(self, groups: Sequence[Sequence[str]], limit: int) -> np.ndarray:
         """Ids of the `limit` forms that share the most (rare) keys with the query groups,
-        best first (ties: lower id first)."""
+        best first (ties: lower id first).
+
+        A form scores, per group (one query token's keys), the weight of its best key in
+        that group, summed over groups; keys in more than `MAX_DF` forms then add to forms
+        already found, not find new ones."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         skipped: list[tuple[int, np.ndarray, float]] = []
         for group in groups:
@@ -296,6 +293,16 @@ class CandidateIndex:
             # Common keys only add to forms already found by rarer ones.
             hit = accumulate(arr, _NO_WEIGHTS, w, True, dense, seen, touched, hit)
         return top_forms(dense, seen, touched, hit, limit)
+
+    def _group_scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """This thread's rows for merging one group's keys (kernel.group_best)."""
+        rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = getattr(
+            _SCRATCH, "group", None)
+        if rows is None or rows[0].shape[0] < self.n_forms:
+            rows = (np.zeros(self.n_forms), np.zeros(self.n_forms, dtype=np.uint8),
+                    np.empty(self.n_forms, dtype=np.int32), np.empty(self.n_forms))
+            _SCRATCH.group = rows
+        return rows
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """This thread's rows for `lookup`, one slot per form: scores and marks (all zero

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["accumulate", "top_forms"]
+__all__ = ["accumulate", "group_best", "top_forms"]
 
 
 def accumulate(ids: np.ndarray, weights: np.ndarray, weight: float, only_hit: bool,
@@ -32,6 +32,32 @@ def accumulate(ids: np.ndarray, weights: np.ndarray, weight: float, only_hit: bo
             ntouched += 1
         dense[f] += weights[k] if per_id else weight
     return ntouched
+
+
+def group_best(postings: np.ndarray, los: np.ndarray, his: np.ndarray, ws: np.ndarray,
+               gbest: np.ndarray, gseen: np.ndarray, ids: np.ndarray, best: np.ndarray) -> int:
+    """The forms of one query token's key group, each once with its best key's weight:
+    the keys are `postings[los[k]:his[k]]` with weight `ws[k]`. Writes the forms to `ids`
+    and their weights to `best` (first seen first) and returns how many; `gbest` and
+    `gseen` are scratch rows over all forms, zero between calls and left so."""
+    ng = 0
+    for k in range(los.shape[0]):
+        w = ws[k]
+        for p in range(los[k], his[k]):
+            f = postings[p]
+            if not gseen[f]:
+                gseen[f] = 1
+                ids[ng] = f
+                ng += 1
+                gbest[f] = w
+            elif w > gbest[f]:
+                gbest[f] = w
+    for j in range(ng):
+        f = ids[j]
+        best[j] = gbest[f]
+        gseen[f] = 0
+        gbest[f] = 0.0
+    return ng
 
 
 def top_forms(dense: np.ndarray, seen: np.ndarray, touched: np.ndarray, ntouched: int,
