@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proscribe.text import clean_name, latin_forms, phonetic_key, split_legal_forms
@@ -51,3 +51,11 @@ def test_latin_forms_never_raise(text: str) -> None:
     for form in forms:
         assert clean_name(form) == form
     split_legal_forms(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_clean_name_ascii_fast_path_equals_the_general_one(text: str) -> None:
+    from proscribe.text.normalize import _clean_name
+
+    assert clean_name(text) == _clean_name(text)

@@ -138,12 +138,27 @@ def _fold_legal(form: str) -> str:
     return _LEGAL_CLASS.get(form, _EXTRA_LEGAL.get(form, form))
 
 
+#: `clean_name` of ASCII text in one `str.translate`: letters lower-cased, digits kept, "&"
+#: spelt out, apostrophes dropped, anything else a space (the general path gives the same,
+#: checked by tests/text/test_normalize.py).
+_ASCII_CLEAN: dict[int, str | None] = {
+    c: (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)}
+_ASCII_CLEAN[ord("&")] = " and "
+_ASCII_CLEAN.update({ord(j): None for j in _JOINERS if j.isascii()})
+
+
 @lru_cache(maxsize=65536)
 def clean_name(text: str) -> str:
     """Unicode NFKC, case-folded, punctuation to spaces, whitespace collapsed.
 
     Digits are kept: "11420 CORP" and "11421 CORP" stay different names.
     """
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_CLEAN).split())
+    return _clean_name(text)
+
+
+def _clean_name(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     out: list[str] = []
     for ch in text:

@@ -137,11 +137,11 @@ def name_forms(value: str, person: bool | None = None,
             if plain != raw:
                 variants = [plain] if person is False else [raw, plain]
         for raw in variants:
-            rest, legal = split_legal_forms(" ".join(raw))
             if person:
-                legal = ()
+                legal: tuple[str, ...] = ()
                 tokens = tuple(raw)
             else:
+                rest, legal = split_legal_forms(" ".join(raw))
                 tokens = tuple(rest.split())
             if not tokens or tokens in seen:
                 continue
