@@ -14,10 +14,10 @@ WORDS = ["kim", "jong", "un", "jongun", "chong", "ri", "lee", "yi", "pak", "park
          "jsc", "argument", "jscargument", "11420", "11421", "a", "j", "k", "smith", "smyth",
          "somad", "okta", "aqqad", "hong", "chen", "chan", "hall"]
 
-token_lists = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5)
+token_lists = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(token_lists, min_size=1, max_size=3), st.lists(token_lists, min_size=1,
        max_size=12), st.lists(st.booleans(), min_size=12, max_size=12))
 def test_bound_is_at_least_the_exact_score(queries: list[list[str]],

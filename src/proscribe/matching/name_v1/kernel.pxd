@@ -26,7 +26,7 @@ cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[
                v=double, w=double, comp_best=double, wq_sum=double, wq_min=double,
                wq_low=double, wc_sum=double, wc_min=double, num=double, den=double,
                a=double, low=double, ub=double, js=double, has_comp=bint,
-               has_joined=bint)
+               has_joined=bint, nc=Py_ssize_t, alone=double)
 cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        const double[::1] wq, const int[::1] ltok_off, const int[::1] ltok,
                        const double[::1] lwt, const int[::1] lcomp_off,
@@ -34,3 +34,8 @@ cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        const int[::1] fids, const int[::1] jdist, const int[::1] jlen,
                        int qjl, double compound_min, double[::1] scratch, double[::1] out,
                        unsigned char[::1] compound)
+
+
+@cython.locals(total=double, prev_w=double, prev_p=Py_ssize_t, _=Py_ssize_t,
+               best_w=double, best_p=Py_ssize_t, p=Py_ssize_t, x=double)
+cdef double _largest(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m)

@@ -219,12 +219,24 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                         best_p = p
                 num += scratch[vals + best_p]
                 scratch[vals + best_p] = -1.0
-        # Unmatched tokens on either side weigh at least alpha, which applies only once
-        # two pairs matched (names._pairs_score).
+        # Unmatched tokens weigh alpha only once two pairs matched (names._pairs_score),
+        # and only those left on one side: a token left opposite another counts fully.
         if matched >= 2:
             a = alpha[fids[k]]
-            low = 2.0 * wc_min if 2.0 * wc_min < wc_sum else wc_sum
-            den = a * (wq_sum + wc_sum) + (1.0 - a) * (low + wq_low)
+            if has_comp:
+                # A compound pair covers two tokens on one side: any number may be alone.
+                low = 2.0 * wc_min if 2.0 * wc_min < wc_sum else wc_sum
+                den = a * (wq_sum + wc_sum) + (1.0 - a) * (low + wq_low)
+            else:
+                # One-to-one pairs leave exactly |nq - nc| tokens alone, on the longer
+                # side; at most they are its heaviest.
+                nc = t1 - t0
+                alone = 0.0
+                if nq > nc:
+                    alone = _largest(wq, 0, nq, nq - nc)
+                elif nc > nq:
+                    alone = _largest(lwt, t0, t1, nc - nq)
+                den = wq_sum + wc_sum - (1.0 - a) * alone
         else:
             den = wq_sum + wc_sum
         ub = 0.0
@@ -245,3 +257,23 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 ub = js
         out[k] = ub
 
+
+def _largest(w: np.ndarray, lo: int, hi: int, m: int) -> float:
+    """Sum of the `m` largest of w[lo:hi] (in order of weight, then position; no marks)."""
+    total = 0.0
+    prev_w = 1e300
+    prev_p = -1
+    for _ in range(m):
+        best_w = -1.0
+        best_p = -1
+        for p in range(lo, hi):
+            x = w[p]
+            if (x < prev_w or (x == prev_w and p > prev_p)) and x > best_w:
+                best_w = x
+                best_p = p
+        if best_p < 0:
+            break
+        total += best_w
+        prev_w = best_w
+        prev_p = best_p
+    return total
