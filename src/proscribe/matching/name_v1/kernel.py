@@ -167,23 +167,31 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 if v > scratch[vals + p]:
                     scratch[vals + p] = v
             scratch[r] = m
-        # Query tokens against the form's compounds (pairs at >= compound_min only).
+        # Query tokens against the form's compounds (pairs at >= compound_min only);
+        # ncomp counts the places where a compound pair could be (each chosen compound
+        # takes one of them).
         comp_best = 0.0
+        ncomp = 0
         for i in range(nq):
-            m = 0.0
-            rr = rowmap[i]
-            for p in range(lcomp_off[k], lcomp_off[k + 1]):
-                v = sim[rr, lcomp[p]]
-                if v >= compound_min and v > m:
-                    m = v
-            if m > comp_best:
-                comp_best = m
-            scratch[bq + i] = scratch[i] if scratch[i] > m else m
+            scratch[bq + i] = scratch[i]
+        for p in range(lcomp_off[k], lcomp_off[k + 1]):
+            hit = False
+            for i in range(nq):
+                v = sim[rowmap[i], lcomp[p]]
+                if v >= compound_min:
+                    hit = True
+                    if v > scratch[bq + i]:
+                        scratch[bq + i] = v
+                    if v > comp_best:
+                        comp_best = v
+            if hit:
+                ncomp += 1
         has_comp = comp_best > 0.0
         for i in range(nq - 1):                # query compounds i,i+1
             v = scratch[nq + i]
             if v > 0.0:
                 has_comp = True
+                ncomp += 1
                 if v > scratch[bq + i]:
                     scratch[bq + i] = v
                 if v > scratch[bq + i + 1]:
@@ -223,20 +231,29 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
         # and only those left on one side: a token left opposite another counts fully.
         if matched >= 2:
             a = alpha[fids[k]]
-            if has_comp:
-                # A compound pair covers two tokens on one side: any number may be alone.
-                low = 2.0 * wc_min if 2.0 * wc_min < wc_sum else wc_sum
-                den = a * (wq_sum + wc_sum) + (1.0 - a) * (low + wq_low)
-            else:
-                # One-to-one pairs leave exactly |nq - nc| tokens alone, on the longer
-                # side; at most they are its heaviest.
-                nc = t1 - t0
-                alone = 0.0
+            # One-to-one pairs leave exactly |nq - nc| tokens alone, on the longer side;
+            # each compound pair (two tokens against one) moves that by one, either way.
+            nc = t1 - t0
+            alone = 0.0
+            if not has_comp:
                 if nq > nc:
                     alone = _largest(wq, 0, nq, nq - nc)
                 elif nc > nq:
                     alone = _largest(lwt, t0, t1, nc - nq)
-                den = wq_sum + wc_sum - (1.0 - a) * alone
+            else:
+                most = (nq - nc if nq > nc else nc - nq) + ncomp
+                alone = _largest(wq, 0, nq, most if most < nq else nq)
+                v = _largest(lwt, t0, t1, most if most < nc else nc)
+                if v > alone:
+                    alone = v
+            den = wq_sum + wc_sum - (1.0 - a) * alone
+            if has_comp:
+                # The earlier bound (all but the two lightest tokens a side alone), when
+                # it is the tighter one.
+                low = 2.0 * wc_min if 2.0 * wc_min < wc_sum else wc_sum
+                v = a * (wq_sum + wc_sum) + (1.0 - a) * (low + wq_low)
+                if v > den:
+                    den = v
         else:
             den = wq_sum + wc_sum
         ub = 0.0
