@@ -69,3 +69,53 @@ def test_facts_ceiling_bounds_the_score(query: list[str], name: list[str], qdob:
     # Whatever the name scored, the score is at most what a name that good plus the best
     # the facts can add would give (what screening._score prunes by).
     assert scored.score <= soft_cap(NAME_WEIGHT * scored.name_score + most) + 1e-9
+
+
+HANGUL = {"김정은": "kim jong un", "김영철": "kim yong chol", "리용호": "ri yong ho",
+          "정숙은영이": "jung suk eun young lee", "황병기": "hwang byungki",
+          "박산다라": "sandara park", "최룡해": "choe ryong hae", "윤호진": "yun ho jin"}
+edits = st.lists(st.tuples(st.sampled_from(["del", "sub", "ins"]), st.integers(0, 40),
+                           st.sampled_from("abceghijklmnorsuwy")), max_size=4)
+
+
+def _edit(text: str, ops: list[tuple[str, int, str]]) -> str:
+    for op, at, letter in ops:
+        i = at % (len(text) + 1)
+        if op == "del" and i < len(text) and text[i] != " ":
+            text = text[:i] + text[i + 1:]
+        elif op == "sub" and i < len(text) and text[i] != " ":
+            text = text[:i] + letter + text[i + 1:]
+        elif op == "ins":
+            text = text[:i] + letter + text[i:]
+    return text.strip() or "x"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(HANGUL)), st.sampled_from(sorted(HANGUL)), edits)
+def test_hangul_bound_is_at_least_the_syllable_alignment(hangul: str, other: str,
+                                                         ops: list[tuple[str, int, str]]
+                                                         ) -> None:
+    """names.hangul_name_bound >= the syllable alignment, for Latin names near the right
+    one (a few edits) and near other people's."""
+    from proscribe.matching.name_v1.names import hangul_name_bound, korean_syllable_orders
+
+    q = name_forms(hangul, True)[0]
+    c = name_forms(_edit(HANGUL[other], ops), True)[0]
+    orders = korean_syllable_orders(hangul)
+    exact, _ = align_forms(q, c, True)
+    assert hangul_name_bound(orders, c.text, c.joined) >= exact - 1e-9, (hangul, c.text)
+
+
+def test_hangul_bound_allows_for_a_skipped_syllable() -> None:
+    """황 needs four letters (h, w, a, n) that every spelling has; skipping it costs 2
+    edits, not 4, and the bound keeps that slack (Jung Suk Eun Young is 황정숙은영 with its
+    surname missing)."""
+    from proscribe.matching.name_v1.names import hangul_name_bound, korean_syllable_orders
+
+    q = name_forms("황정숙은영", True)[0]
+    orders = korean_syllable_orders("황정숙은영")
+    for latin in ("jung suk eun young", "jungsuk eunyoung"):
+        c = name_forms(latin, True)[0]
+        exact, _ = align_forms(q, c, True)
+        assert exact > 0.5
+        assert hangul_name_bound(orders, c.text, c.joined) >= exact - 1e-9, latin

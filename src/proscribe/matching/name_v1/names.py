@@ -578,9 +578,54 @@ def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: st
     m = len(joined)
     foreign = sum(1 for ch in joined if ch not in letters)
     cost = max(m - longest, foreign)
+    # Letters every spelling of a syllable has (the "n" of 정, "y" and "n" of 영) must
+    # be in the text: each one missing is an edit (or its syllable is skipped, for 2).
+    required, slack = _hangul_required(tuple(sorted(syllables)))
+    missing = 0
+    for ch, k in required:
+        have = joined.count(ch)
+        if have < k:
+            missing += k - have
+    if missing - slack > cost:
+        cost = missing - slack
     if cost > 0:
         return max(0.0, 1.0 - 3.0 * cost / max(m, 2 * len(syllables)))
     return 1.0
+
+
+@lru_cache(maxsize=4096)
+def _hangul_required(syllables: tuple[str, ...]) -> tuple[tuple[tuple[str, int], ...], int]:
+    """Letters (with counts) that every accepted spelling of each syllable has, as surname
+    or not, summed over the syllables; and the slack of skipping a syllable instead (2 edits)
+    when it requires more than 2 letters.
+
+    A piece of text matched to a syllable misses at least its required letters that it
+    lacks (one edit each: `_piece_cost` caps an edit distance at 4, so at most 4 are kept
+    a syllable); the pieces are disjoint, so over the whole text at least the required
+    letters the text lacks, less what skipped syllables save."""
+    total: dict[str, int] = {}
+    slack = 0
+    for ch in syllables:
+        need: dict[str, int] | None = None
+        for surname in (False, True):
+            for v in hangul_syllable_spellings(ch, surname):
+                have: dict[str, int] = {}
+                for letter in v:
+                    have[letter] = have.get(letter, 0) + 1
+                if need is None:
+                    need = have
+                else:
+                    need = {k: min(n, have[k]) for k, n in need.items() if k in have}
+        kept = 0
+        for letter, n in sorted((need or {}).items()):
+            n = min(n, 4 - kept)
+            if n <= 0:
+                break
+            total[letter] = total.get(letter, 0) + n
+            kept += n
+        if kept > 2:
+            slack += kept - 2
+    return tuple(sorted(total.items())), slack
 
 
 @lru_cache(maxsize=4096)
