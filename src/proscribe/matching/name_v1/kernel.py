@@ -167,6 +167,22 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 if v > scratch[vals + p]:
                     scratch[vals + p] = v
             scratch[r] = m
+        # A token written twice (Muhammad ... Muhammad) pairs with two different tokens:
+        # its c-th copy is bounded by the c-th best of them, on either side.
+        for i in range(1, nq):
+            c = 0
+            for j in range(i):
+                if rowmap[j] == rowmap[i]:
+                    c += 1
+            if c > 0:
+                scratch[i] = _kth_in_row(sim, rowmap[i], ltok, t0, t1, c)
+        for p in range(t0 + 1, t1):
+            c = 0
+            for q in range(t0, p):
+                if ltok[q] == ltok[p]:
+                    c += 1
+            if c > 0:
+                scratch[vals + p] = _kth_in_column(sim, rowmap, nq, ltok[p], compound_min, c)
         # Query tokens against the form's compounds (pairs at >= compound_min only);
         # ncomp counts the places where a compound pair could be (each chosen compound
         # takes one of them).
@@ -294,3 +310,49 @@ def _largest(w: np.ndarray, lo: int, hi: int, m: int) -> float:
         prev_w = best_w
         prev_p = best_p
     return total
+
+
+def _kth_in_row(sim: np.ndarray, rr: int, ltok: np.ndarray, t0: int, t1: int,
+                k: int) -> float:
+    """The k-th largest (0-based) of sim[rr, ltok[t0:t1]], or 0 when there are fewer."""
+    prev_v = 1e300
+    prev_p = -1
+    best_v = 0.0
+    for _ in range(k + 1):
+        best_v = -1.0
+        best_p = -1
+        for p in range(t0, t1):
+            v = sim[rr, ltok[p]]
+            if (v < prev_v or (v == prev_v and p > prev_p)) and v > best_v:
+                best_v = v
+                best_p = p
+        if best_p < 0:
+            return 0.0
+        prev_v = best_v
+        prev_p = best_p
+    return best_v
+
+
+def _kth_in_column(sim: np.ndarray, rowmap: np.ndarray, nq: int, col: int,
+                   compound_min: float, k: int) -> float:
+    """The k-th largest (0-based) over the query form's rows (its tokens, repeats
+    included, then its compounds at `compound_min` or more) of sim[row, col]."""
+    nr = rowmap.shape[0]
+    prev_v = 1e300
+    prev_r = -1
+    best_v = 0.0
+    for _ in range(k + 1):
+        best_v = -1.0
+        best_r = -1
+        for r in range(nr):
+            v = sim[rowmap[r], col]
+            if r >= nq and v < compound_min:
+                v = 0.0
+            if (v < prev_v or (v == prev_v and r > prev_r)) and v > best_v:
+                best_v = v
+                best_r = r
+        if best_r < 0:
+            return 0.0
+        prev_v = best_v
+        prev_r = best_r
+    return best_v
