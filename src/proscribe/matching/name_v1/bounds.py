@@ -8,11 +8,15 @@ loops of kernel.py (compiled by Cython) turn the matrix into, for every form, a 
 `align_forms` can never exceed:
 
     num <= sum_i wq_i * best_i  +  sum_j wc_j * best_j
-    den >= sum_i wq_i + min(extra-token weight) * sum_j wc_j
+    den >= sum_i wq_i + sum_j wc_j - (1 - alpha) * (heaviest `alone` tokens of one side)
 
 where best_i is the highest similarity bound of query token i against any token or compound
-of the form (and of its compounds against the form's tokens), likewise for candidate tokens;
-the whole-name (joined) path is bounded by its own `cdist`. The screener scores entities in
+of the form (and of its compounds against the form's tokens; the c-th copy of a repeated
+token gets the c-th best), likewise for candidate tokens; pairs are one to one, so at most
+|nq - nc| tokens are left alone (counting alpha, the extra-token weight, once two pairs
+matched), plus one for each place a compound could pair, and every other unpaired token
+counts fully (names._pairs_score). The whole-name (joined) path is bounded by its own
+`cdist`. The screener scores entities in
 decreasing order of this bound and stops once the bound is below the k-th exact score: the
 top-k is the same as scoring every proposed form, at a fraction of the cost.
 
