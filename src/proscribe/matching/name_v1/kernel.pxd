@@ -27,7 +27,8 @@ cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[
                wq_low=double, wc_sum=double, wc_min=double, num=double, den=double,
                a=double, low=double, ub=double, js=double, has_comp=bint,
                has_joined=bint, nc=Py_ssize_t, alone=double, ncomp=Py_ssize_t,
-               most=Py_ssize_t, hit=bint, c=Py_ssize_t, j=Py_ssize_t, q=Py_ssize_t)
+               most=Py_ssize_t, hit=bint, c=Py_ssize_t, j=Py_ssize_t, q=Py_ssize_t,
+               kbuf=Py_ssize_t)
 cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        const double[::1] wq, const int[::1] ltok_off, const int[::1] ltok,
                        const double[::1] lwt, const int[::1] lcomp_off,
@@ -37,18 +38,13 @@ cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        unsigned char[::1] compound)
 
 
-@cython.locals(total=double, prev_w=double, prev_p=Py_ssize_t, _=Py_ssize_t,
-               best_w=double, best_p=Py_ssize_t, p=Py_ssize_t, x=double)
 cdef double _largest(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m)
 
 
-@cython.locals(prev_v=double, prev_p=Py_ssize_t, best_v=double, best_p=Py_ssize_t,
-               _=Py_ssize_t, p=Py_ssize_t, v=double)
-cdef double _kth_in_row(const double[:, ::1] sim, Py_ssize_t rr, const int[::1] ltok,
-                        Py_ssize_t t0, Py_ssize_t t1, Py_ssize_t k)
+cdef double _kth(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k)
 
 
-@cython.locals(nr=Py_ssize_t, prev_v=double, prev_r=Py_ssize_t, best_v=double,
-               best_r=Py_ssize_t, _=Py_ssize_t, r=Py_ssize_t, v=double)
-cdef double _kth_in_column(const double[:, ::1] sim, const int[::1] rowmap, Py_ssize_t nq,
-                           Py_ssize_t col, double compound_min, Py_ssize_t k)
+@cython.locals(total=double, prev_w=double, prev_p=Py_ssize_t, _=Py_ssize_t,
+               best_w=double, best_p=Py_ssize_t, p=Py_ssize_t, x=double)
+cdef double _select(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m,
+                    bint last)

@@ -132,7 +132,8 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
     this form in it (its nq tokens, then its nq - 1 adjacent compounds, which pair at
     `compound_min` or more only). wq: the query tokens' weights. jdist / jlen: distance of
     the query's joined form to each form's (empty when the query has none) and each list
-    form's joined length (by form id). scratch: at least nr + nq + the local token count.
+    form's joined length (by form id). scratch: at least 2 nr + nq + twice the local token
+    count.
     Writes out[k] and sets compound[k] when a compound pair could reach `compound_min` with
     form k.
     """
@@ -147,7 +148,8 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
     wq_low = 2.0 * wq_min if 2.0 * wq_min < wq_sum else wq_sum
     # scratch[0:nr]: per query row, best against the form's tokens;
     bq = nr               # scratch[nr:nr + nq]: per query token, its bound
-    vals = nr + nq        # scratch[nr + nq:]: per form token, weight x its bound
+    vals = nr + nq        # scratch[nr + nq:]: per form token, weight x its bound;
+    kbuf = vals + ltok.shape[0]  # then room for one row or column (repeated tokens)
     has_joined = jdist.shape[0] > 0
     for k in range(n):
         t0 = ltok_off[k]
@@ -175,14 +177,20 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 if rowmap[j] == rowmap[i]:
                     c += 1
             if c > 0:
-                scratch[i] = _kth_in_row(sim, rowmap[i], ltok, t0, t1, c)
+                rr = rowmap[i]
+                for p in range(t0, t1):
+                    scratch[kbuf + p - t0] = sim[rr, ltok[p]]
+                scratch[i] = _kth(scratch, kbuf, kbuf + t1 - t0, c)
         for p in range(t0 + 1, t1):
             c = 0
             for q in range(t0, p):
                 if ltok[q] == ltok[p]:
                     c += 1
             if c > 0:
-                scratch[vals + p] = _kth_in_column(sim, rowmap, nq, ltok[p], compound_min, c)
+                for r in range(nr):
+                    v = sim[rowmap[r], ltok[p]]
+                    scratch[kbuf + r] = 0.0 if r >= nq and v < compound_min else v
+                scratch[vals + p] = _kth(scratch, kbuf, kbuf + nr, c)
         # Query tokens against the form's compounds (pairs at >= compound_min only);
         # ncomp counts the places where a compound pair could be (each chosen compound
         # takes one of them).
@@ -292,7 +300,18 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
 
 
 def _largest(w: np.ndarray, lo: int, hi: int, m: int) -> float:
-    """Sum of the `m` largest of w[lo:hi] (in order of weight, then position; no marks)."""
+    """Sum of the `m` largest of w[lo:hi]."""
+    return _select(w, lo, hi, m, False)
+
+
+def _kth(w: np.ndarray, lo: int, hi: int, k: int) -> float:
+    """The k-th largest (0-based) of w[lo:hi], 0 when there are fewer."""
+    return _select(w, lo, hi, k + 1, True)
+
+
+def _select(w: np.ndarray, lo: int, hi: int, m: int, last: bool) -> float:
+    """The `m` largest of w[lo:hi], picked in order of value then position (no marks):
+    their sum, or with `last` the m-th of them (0 when there are fewer)."""
     total = 0.0
     prev_w = 1e300
     prev_p = -1
@@ -305,54 +324,8 @@ def _largest(w: np.ndarray, lo: int, hi: int, m: int) -> float:
                 best_w = x
                 best_p = p
         if best_p < 0:
-            break
+            return 0.0 if last else total
         total += best_w
         prev_w = best_w
         prev_p = best_p
-    return total
-
-
-def _kth_in_row(sim: np.ndarray, rr: int, ltok: np.ndarray, t0: int, t1: int,
-                k: int) -> float:
-    """The k-th largest (0-based) of sim[rr, ltok[t0:t1]], or 0 when there are fewer."""
-    prev_v = 1e300
-    prev_p = -1
-    best_v = 0.0
-    for _ in range(k + 1):
-        best_v = -1.0
-        best_p = -1
-        for p in range(t0, t1):
-            v = sim[rr, ltok[p]]
-            if (v < prev_v or (v == prev_v and p > prev_p)) and v > best_v:
-                best_v = v
-                best_p = p
-        if best_p < 0:
-            return 0.0
-        prev_v = best_v
-        prev_p = best_p
-    return best_v
-
-
-def _kth_in_column(sim: np.ndarray, rowmap: np.ndarray, nq: int, col: int,
-                   compound_min: float, k: int) -> float:
-    """The k-th largest (0-based) over the query form's rows (its tokens, repeats
-    included, then its compounds at `compound_min` or more) of sim[row, col]."""
-    nr = rowmap.shape[0]
-    prev_v = 1e300
-    prev_r = -1
-    best_v = 0.0
-    for _ in range(k + 1):
-        best_v = -1.0
-        best_r = -1
-        for r in range(nr):
-            v = sim[rowmap[r], col]
-            if r >= nq and v < compound_min:
-                v = 0.0
-            if (v < prev_v or (v == prev_v and r > prev_r)) and v > best_v:
-                best_v = v
-                best_r = r
-        if best_r < 0:
-            return 0.0
-        prev_v = best_v
-        prev_r = best_r
-    return best_v
+    return prev_w if last else total
