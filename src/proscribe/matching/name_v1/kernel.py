@@ -199,17 +199,25 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
         for i in range(nq):
             scratch[bq + i] = scratch[i]
         for p in range(lcomp_off[k], lcomp_off[k + 1]):
-            hit = False
+            m = 0.0
             for i in range(nq):
                 v = sim[rowmap[i], lcomp[p]]
                 if v >= compound_min:
-                    hit = True
+                    if v > m:
+                        m = v
                     if v > scratch[bq + i]:
                         scratch[bq + i] = v
-                    if v > comp_best:
-                        comp_best = v
-            if hit:
+            if m > 0.0:
                 ncomp += 1
+                if m > comp_best:
+                    comp_best = m
+                # Compound q of the form joins its tokens q and q + 1: only they can
+                # take part in that pair.
+                j = vals + t0 + p - lcomp_off[k]
+                if m > scratch[j]:
+                    scratch[j] = m
+                if m > scratch[j + 1]:
+                    scratch[j + 1] = m
         has_comp = comp_best > 0.0
         for i in range(nq - 1):                # query compounds i,i+1
             v = scratch[nq + i]
@@ -228,8 +236,9 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             num += wq[i] * scratch[bq + i]
             if scratch[bq + i] > 0.0:
                 matched += 1
-        # Candidate tokens: best against any query row, or any compound of the form; pairs
-        # are one to one, so only the best nq (2 nq with candidate compounds) count.
+        # Candidate tokens: best against any query row, or against a query token as part of
+        # a compound of theirs; pairs are one to one, so only the best nq (2 nq with
+        # candidate compounds) count.
         wc_sum = 0.0
         wc_min = 1e300
         for p in range(t0, t1):
@@ -238,7 +247,7 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             if w < wc_min:
                 wc_min = w
             v = scratch[vals + p]
-            scratch[vals + p] = w * (v if v > comp_best else comp_best)
+            scratch[vals + p] = w * v
         kk = 2 * nq if comp_best > 0.0 else nq
         if kk >= t1 - t0:
             for p in range(t0, t1):
