@@ -283,16 +283,35 @@ def detect_script(text: str) -> str:
 
 
 def _cyrillic_forms(text: str) -> list[str]:
-    import iuliia
+    """`text` (cleaned: single spaces) under each Cyrillic scheme, then anyascii.
 
+    iuliia translates word by word (a letter's context never crosses a space), so each
+    word's renderings are cached: customer files repeat given names and surnames. A scheme
+    that fails on any word is left out for the whole name, as before."""
+    words = [_cyrillic_word(w) for w in text.split(" ")]
     out = []
-    for schema in (iuliia.ICAO_DOC_9303, iuliia.BGN_PCGN, iuliia.WIKIPEDIA, iuliia.GOST_779):
-        try:
-            out.append(schema.translate(text))
-        except Exception:  # a schema choking on an odd character must not lose the name
-            continue
+    for k in range(len(_CYRILLIC_SCHEMES)):
+        parts = [w[k] for w in words]
+        if all(p is not None for p in parts):
+            out.append(" ".join(p for p in parts if p is not None))
     out.append(anyascii(text))
     return out
+
+
+_CYRILLIC_SCHEMES = ("ICAO_DOC_9303", "BGN_PCGN", "WIKIPEDIA", "GOST_779")
+
+
+@lru_cache(maxsize=65536)
+def _cyrillic_word(word: str) -> tuple[str | None, ...]:
+    import iuliia
+
+    out: list[str | None] = []
+    for name in _CYRILLIC_SCHEMES:
+        try:
+            out.append(getattr(iuliia, name).translate(word))
+        except Exception:  # a schema choking on an odd character must not lose the name
+            out.append(None)
+    return tuple(out)
 
 
 def _han_forms(text: str) -> list[str]:
