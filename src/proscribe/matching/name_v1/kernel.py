@@ -170,27 +170,24 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                     scratch[vals + p] = v
             scratch[r] = m
         # A token written twice (Muhammad ... Muhammad) pairs with two different tokens:
-        # its c-th copy is bounded by the c-th best of them, on either side.
-        for i in range(1, nq):
-            c = 0
-            for j in range(i):
-                if rowmap[j] == rowmap[i]:
-                    c += 1
-            if c > 0:
-                rr = rowmap[i]
-                for p in range(t0, t1):
-                    scratch[kbuf + p - t0] = sim[rr, ltok[p]]
-                scratch[i] = _kth(scratch, kbuf, kbuf + t1 - t0, c)
-        for p in range(t0 + 1, t1):
-            c = 0
-            for q in range(t0, p):
-                if ltok[q] == ltok[p]:
-                    c += 1
-            if c > 0:
-                for r in range(nr):
-                    v = sim[rowmap[r], ltok[p]]
-                    scratch[kbuf + r] = 0.0 if r >= nq and v < compound_min else v
-                scratch[vals + p] = _kth(scratch, kbuf, kbuf + nr, c)
+        # its c-th copy is bounded by the c-th best of them. Not when a compound of its
+        # own side could pair: a compound takes particular copies (by position), and the
+        # best match may then go to another copy than the first.
+        qcomp = False
+        for i in range(nq - 1):
+            if scratch[nq + i] > 0.0:
+                qcomp = True
+        if not qcomp:
+            for i in range(1, nq):
+                c = 0
+                for j in range(i):
+                    if rowmap[j] == rowmap[i]:
+                        c += 1
+                if c > 0:
+                    rr = rowmap[i]
+                    for p in range(t0, t1):
+                        scratch[kbuf + p - t0] = sim[rr, ltok[p]]
+                    scratch[i] = _kth(scratch, kbuf, kbuf + t1 - t0, c)
         # Query tokens against the form's compounds (pairs at >= compound_min only);
         # ncomp counts the places where a compound pair could be (each chosen compound
         # takes one of them).
@@ -218,6 +215,19 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                     scratch[j] = m
                 if m > scratch[j + 1]:
                     scratch[j + 1] = m
+        if comp_best == 0.0:
+            # Repeated candidate tokens, as repeated query tokens above (no candidate
+            # compound could pair).
+            for p in range(t0 + 1, t1):
+                c = 0
+                for q in range(t0, p):
+                    if ltok[q] == ltok[p]:
+                        c += 1
+                if c > 0:
+                    for r in range(nr):
+                        v = sim[rowmap[r], ltok[p]]
+                        scratch[kbuf + r] = 0.0 if r >= nq and v < compound_min else v
+                    scratch[vals + p] = _kth(scratch, kbuf, kbuf + nr, c)
         has_comp = comp_best > 0.0
         for i in range(nq - 1):                # query compounds i,i+1
             v = scratch[nq + i]
