@@ -12,6 +12,10 @@ cpdef tuple gather(const int[::1] fids, const int[::1] tok_off, const int[::1] f
                    const double[::1] weights, int[::1] scratch)
 
 
+@cython.locals(c=int)
+cdef inline int _column(int t, int[::1] scratch, int[::1] col, int ncols)
+
+
 @cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, rl=int, rg=int,
                rk=int, rf=int, d=int, t=int, lc=int, s=double, rel=double, dd=double)
 cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[::1] col_ids,
@@ -21,7 +25,7 @@ cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[
 
 @cython.locals(nr=Py_ssize_t, n=Py_ssize_t, r=Py_ssize_t, rr=Py_ssize_t, k=Py_ssize_t,
                i=Py_ssize_t, p=Py_ssize_t, t0=Py_ssize_t, t1=Py_ssize_t,
-               best_p=Py_ssize_t, _=Py_ssize_t, bq=Py_ssize_t, vals=Py_ssize_t,
+               bq=Py_ssize_t, vals=Py_ssize_t,
                kk=Py_ssize_t, matched=int, d=int, jl=int, least=double, dd=double, m=double,
                v=double, w=double, comp_best=double, wq_sum=double, wq_min=double,
                wq_low=double, wc_sum=double, wc_min=double, num=double, den=double,

@@ -56,12 +56,8 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
     for k in range(n):
         f = fids[k]
         for p in range(tok_off[f], tok_off[f + 1]):
-            t = form_tok[p]
-            c = scratch[t]
-            if c < 0:
-                c = ncols
-                scratch[t] = c
-                col[ncols] = t
+            c = _column(form_tok[p], scratch, col, ncols)
+            if c == ncols:
                 ncols += 1
             ltok[pt] = c
             lwt[pt] = weights[p]
@@ -71,11 +67,8 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
             t = form_comp[p]
             if t < 0:
                 continue
-            c = scratch[t]
-            if c < 0:
-                c = ncols
-                scratch[t] = c
-                col[ncols] = t
+            c = _column(t, scratch, col, ncols)
+            if c == ncols:
                 ncols += 1
             lcomp[pc] = c
             pc += 1
@@ -83,6 +76,17 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
     for c in range(ncols):
         scratch[col[c]] = -1
     return ncols, col_arr, ltok_off_arr, ltok_arr, lwt_arr, lcomp_off_arr, lcomp_arr
+
+
+def _column(t: int, scratch: np.ndarray, col: np.ndarray, ncols: int) -> int:
+    """The column of token id `t`: its own when it has one, else the next (`ncols`),
+    recorded in `scratch` and `col`."""
+    c: int = scratch[t]
+    if c < 0:
+        c = ncols
+        scratch[t] = c
+        col[ncols] = t
+    return c
 
 
 def sim_bounds(dist: np.ndarray, rows: np.ndarray, col_ids: np.ndarray, lengths: np.ndarray,
@@ -263,13 +267,7 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             for p in range(t0, t1):
                 num += scratch[vals + p]
         else:
-            for _ in range(kk):                 # the kk largest, by selection
-                best_p = t0
-                for p in range(t0 + 1, t1):
-                    if scratch[vals + p] > scratch[vals + best_p]:
-                        best_p = p
-                num += scratch[vals + best_p]
-                scratch[vals + best_p] = -1.0
+            num += _largest(scratch, vals + t0, vals + t1, kk)
         # Unmatched tokens weigh alpha only once two pairs matched (names._pairs_score),
         # and only those left on one side: a token left opposite another counts fully.
         if matched >= 2:

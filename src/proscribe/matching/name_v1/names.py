@@ -565,22 +565,20 @@ def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: st
     than the syllable alignment it bounds.
 
     Against Hangul: the similarity itself (cheap). Against Latin: `hangul_latin_similarity`
-    costs at least one edit per letter beyond the longest spellings of the syllables, and
-    one per letter that no spelling of any of them has (skipping a letter costs one too);
-    its similarity is 1 - 3 cost / max(m, 2 n).
+    costs at least one edit per letter beyond the longest spellings of the syllables, one
+    per letter that no spelling of any of them has (skipping a letter costs one too), and
+    one per letter that every spelling of a syllable has and the text lacks (less the slack
+    of skipping that syllable); its similarity is 1 - 3 cost / max(m, 2 n).
     """
     if _is_hangul_char(text[:1]):
         return _hangul_similarity(orders, text)[0]
     if _has_hangul(text):
         return 1.0  # compared token by token: no bound here
     syllables = orders[0]
-    longest, letters = _hangul_budget(syllables)
+    longest, letters, required, slack = _hangul_budget(syllables)
     m = len(joined)
     foreign = sum(1 for ch in joined if ch not in letters)
     cost = max(m - longest, foreign)
-    # Letters every spelling of a syllable has (the "n" of 정, "y" and "n" of 영) must
-    # be in the text: each one missing is an edit (or its syllable is skipped, for 2).
-    required, slack = _hangul_required(tuple(sorted(syllables)))
     missing = 0
     for ch, k in required:
         have = joined.count(ch)
@@ -594,18 +592,24 @@ def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: st
 
 
 @lru_cache(maxsize=4096)
-def _hangul_required(syllables: tuple[str, ...]) -> tuple[tuple[tuple[str, int], ...], int]:
-    """Letters (with counts) that every accepted spelling of each syllable has, as surname
-    or not, summed over the syllables; and the slack of skipping a syllable instead (2 edits)
-    when it requires more than 2 letters.
+def _hangul_budget(syllables: tuple[str, ...]) -> tuple[
+        int, frozenset[str], tuple[tuple[str, int], ...], int]:
+    """What `hangul_name_bound` checks a Latin name against, once per query: the summed
+    longest spellings of the syllables; every letter of any accepted spelling of them
+    (surname or not); the letters (with counts) that every spelling of each syllable has,
+    summed over the syllables; and the slack of skipping a syllable (2 edits) that
+    requires more than 2 letters.
 
     A piece of text matched to a syllable misses at least its required letters that it
     lacks (one edit each: `_piece_cost` caps an edit distance at 4, so at most 4 are kept
     a syllable); the pieces are disjoint, so over the whole text at least the required
     letters the text lacks, less what skipped syllables save."""
+    letters: set[str] = set()
     total: dict[str, int] = {}
     slack = 0
     for ch in syllables:
+        letters.update("".join(hangul_syllable_spellings(ch, True)))
+        letters.update("".join(hangul_syllable_spellings(ch, False)))
         need: dict[str, int] | None = None
         for surname in (False, True):
             for v in hangul_syllable_spellings(ch, surname):
@@ -625,18 +629,8 @@ def _hangul_required(syllables: tuple[str, ...]) -> tuple[tuple[tuple[str, int],
             kept += n
         if kept > 2:
             slack += kept - 2
-    return tuple(sorted(total.items())), slack
-
-
-@lru_cache(maxsize=4096)
-def _hangul_budget(syllables: tuple[str, ...]) -> tuple[int, frozenset[str]]:
-    """The summed longest spellings of the syllables, and every letter of any accepted
-    spelling of them (surname or not)."""
-    letters: set[str] = set()
-    for ch in syllables:
-        letters.update("".join(hangul_syllable_spellings(ch, True)))
-        letters.update("".join(hangul_syllable_spellings(ch, False)))
-    return sum(hangul_longest_spelling(ch) for ch in syllables), frozenset(letters)
+    return (sum(hangul_longest_spelling(ch) for ch in syllables), frozenset(letters),
+            tuple(sorted(total.items())), slack)
 
 
 @lru_cache(maxsize=20_000)
