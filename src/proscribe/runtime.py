@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "thread_scratch"]
+
+_T = TypeVar("_T")
+_SCRATCH = threading.local()
+
+
+def thread_scratch(key: str, size: int, make: Callable[[int], _T]) -> _T:
+    """This thread's scratch buffers under `key`, made by `make(size)` once and again only
+    when a larger `size` is asked for (the hot loops reuse one set of numpy rows per thread
+    instead of allocating them per query; they leave them as they found them)."""
+    held: tuple[int, _T] | None = getattr(_SCRATCH, key, None)
+    if held is None or held[0] < size:
+        held = (size, make(size))
+        setattr(_SCRATCH, key, held)
+    return held[1]
 
 
 @contextmanager

@@ -25,7 +25,6 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from proscribe.api.auditing import AuditWriter
-from proscribe.text.translit import warm_up
 from proscribe.api.config import ApiConfig
 from proscribe.api.match import dataset_sources, match_example
 from proscribe.api.models import (
@@ -74,6 +73,7 @@ from proscribe.screening import ScreeningQuery
 from proscribe.settings import Settings, get_settings
 from proscribe.store.audit import AuditEntry, AuditLog, canonical_json, digest
 from proscribe.store.keys import ApiKey, KeyStore
+from proscribe.text.translit import warm_up
 
 log = logging.getLogger("proscribe.api")
 

@@ -31,7 +31,6 @@ def cached_screener(index_path: str) -> Screener:
         screener = _CACHE.get(index_path)
         if screener is None:
             from proscribe.screening import Screener
-
             from proscribe.text.translit import warm_up
 
             screener = Screener.load(index_path, mmap=True)

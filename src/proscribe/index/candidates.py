@@ -20,7 +20,6 @@ from typing import Literal
 
 import math
 import pickle
-import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from proscribe.index.kernel import accumulate, group_best, top_forms
+from proscribe.runtime import thread_scratch
 from proscribe.text.phonetic import phonetic_key, spelling_group
 from proscribe.text.translit import hangul_syllable_spellings
 
@@ -42,8 +42,6 @@ _APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 _CACHE_SIZE = 50_000
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
 _NO_IDS = np.empty(0, dtype=np.int32)
-#: Per thread: the dense score row and touched-id row of `lookup` (kernel.py).
-_SCRATCH = threading.local()
 #: One key group's hits: form ids, their best key weights, and the common keys skipped
 #: (postings count, postings, weight).
 _Group = tuple[np.ndarray, np.ndarray, list[tuple[int, np.ndarray, float]]]
@@ -109,8 +107,7 @@ def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
 def _joined_group(syllables: Sequence[str], first_is_surname: bool) -> list[str]:
     combos = [""]
     for k, syl in enumerate(syllables):
-        most = _JOINED_SPELLING_COST
-        spellings = _syllable_spellings(syl, first_is_surname and k == 0, most)
+        spellings = _syllable_spellings(syl, first_is_surname and k == 0, _JOINED_SPELLING_COST)
         if len(combos) * len(spellings) > _JOINED_KEYS:
             spellings = _syllable_spellings(syl, first_is_surname and k == 0, 0.0)
         combos = [c + v for c in combos for v in spellings][:_JOINED_KEYS]
@@ -296,24 +293,15 @@ class CandidateIndex:
 
     def _group_scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """This thread's rows for merging one group's keys (kernel.group_best)."""
-        rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = getattr(
-            _SCRATCH, "group", None)
-        if rows is None or rows[0].shape[0] < self.n_forms:
-            rows = (np.zeros(self.n_forms), np.zeros(self.n_forms, dtype=np.uint8),
-                    np.empty(self.n_forms, dtype=np.int32), np.empty(self.n_forms))
-            _SCRATCH.group = rows
-        return rows
+        return thread_scratch("index.group", self.n_forms, lambda n: (
+            np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32),
+            np.empty(n)))
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """This thread's rows for `lookup`, one slot per form: scores and marks (all zero
         between calls) and the ids touched."""
-        rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = getattr(_SCRATCH, "rows",
-                                                                          None)
-        if rows is None or rows[0].shape[0] < self.n_forms:
-            rows = (np.zeros(self.n_forms), np.zeros(self.n_forms, dtype=np.uint8),
-                    np.empty(self.n_forms, dtype=np.int32))
-            _SCRATCH.rows = rows
-        return rows
+        return thread_scratch("index.lookup", self.n_forms, lambda n: (
+            np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32)))
 
     def by_identifier(self, key: str) -> list[int]:
         return self.identifiers.get(key, [])

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,6 +48,7 @@ from proscribe.matching.name_v1.names import (
     NameForm,
     token_weight,
 )
+from proscribe.runtime import thread_scratch
 from proscribe.text.phonetic import phonetic_key, spelling_group
 
 __all__ = ["TokenTable"]
@@ -62,8 +62,6 @@ _TOKENTABLE_FIELDS = ("_group_ids", "_key_ids", "alpha", "comp_off", "first", "f
                       "tok_off", "tokens", "weights")
 _I32 = np.int32
 _EMPTY_I32 = np.empty(0, dtype=_I32)
-#: Per thread: an int32 row of -1 as long as the largest vocabulary seen (kernel.gather).
-_SCRATCH = threading.local()
 
 
 @mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
@@ -212,9 +210,7 @@ class TokenTable:
         return best, compound.view(bool)
 
     def _scratch(self) -> np.ndarray:
-        size = len(self.tokens)
-        row: np.ndarray | None = getattr(_SCRATCH, "row", None)
-        if row is None or row.shape[0] < size:
-            row = np.full(size, -1, dtype=_I32)
-            _SCRATCH.row = row
+        """This thread's int32 row of -1, one slot per vocabulary entry (kernel.gather)."""
+        row: np.ndarray = thread_scratch("bounds.gather", len(self.tokens),
+                                         lambda n: np.full(n, -1, dtype=_I32))
         return row
