@@ -46,6 +46,14 @@ def test_alerts_and_decisions_over_http(env: Env, tmp_path: Path) -> None:
         assert [a["id"] for a in decided.json()["alerts"]] == [han["id"]]
         assert client.get("/alerts", params={"status": "nope"},
                           headers=env.h(monitor)).status_code == 422
+        # A NUL character (which PostgreSQL's text refuses) is a 422 naming the field on
+        # either store, never a 500 from the database (found by Schemathesis).
+        nul = client.get("/alerts", params={"customer_id": "c\x001"}, headers=env.h(monitor))
+        assert nul.status_code == 422 and "customer_id" in nul.json()["message"], nul.text
+        nul = client.post(f"/alerts/{han['id']}/decision", headers=env.h(monitor),
+                          json={"decision": "false_positive", "reason": "a\x00b",
+                                "reviewer": "alice"})
+        assert nul.status_code == 422 and "reason" in nul.json()["message"], nul.text
 
     # The decision is in the hash-chained audit log, with the key that made it.
     log = AuditLog(store.engine)

@@ -28,6 +28,7 @@ from proscribe.api.auditing import AuditWriter
 from proscribe.api.config import ApiConfig
 from proscribe.api.match import dataset_sources, match_example
 from proscribe.api.models import (
+    NO_NUL,
     AlertsResponse,
     DecisionRequest,
     DecisionResponse,
@@ -438,7 +439,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     @app.get("/entities/{entity_id}", response_model=EntityResponse, tags=["lists"],
              responses={**ERRORS, 404: {"model": ErrorResponse}})
     async def entity(
-        entity_id: Annotated[str, Path(max_length=200, description="source:ref, e.g. un:KPe.020")],
+        entity_id: Annotated[str, Path(max_length=200, pattern=NO_NUL,
+                                       description="source:ref, e.g. un:KPe.020")],
         as_of: date | None = None,
         key: ApiKey = any_key,
     ) -> JSONResponse:
@@ -457,8 +459,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         status: Annotated[Literal["open", "suppressed", "decided"] | None, Query()] = None,
         kind: Annotated[Literal["new_hit", "changed_hit", "removed_hit"] | None,
                         Query()] = None,
-        customer_id: Annotated[str | None, Query(max_length=128)] = None,
-        run_id: Annotated[str | None, Query(max_length=32)] = None,
+        customer_id: Annotated[str | None, Query(max_length=128, pattern=NO_NUL)] = None,
+        run_id: Annotated[str | None, Query(max_length=32, pattern=NO_NUL)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         key: ApiKey = monitor_key,
     ) -> JSONResponse:
@@ -506,11 +508,11 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
     @app.get("/lists/{source}/diff", response_model=DiffResponse, tags=["lists"],
              responses={**ERRORS, 404: {"model": ErrorResponse}})
     async def lists_diff(
-        source: Annotated[str, Path(max_length=32)],
-        from_: Annotated[str, Query(alias="from", max_length=80,
+        source: Annotated[str, Path(max_length=32, pattern=NO_NUL)],
+        from_: Annotated[str, Query(alias="from", max_length=80, pattern=NO_NUL,
                                     description="Older version: id, date, sha or 'previous'")]
         = "previous",
-        to: Annotated[str, Query(max_length=80)] = "latest",
+        to: Annotated[str, Query(max_length=80, pattern=NO_NUL)] = "latest",
         key: ApiKey = any_key,
     ) -> JSONResponse:
         """Added, removed and changed entities between two versions of one list."""

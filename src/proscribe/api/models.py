@@ -14,6 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from proscribe.rules.activity import Activity
 
 
+
+#: Text that reaches the store: no NUL character, which PostgreSQL's text type refuses (a
+#: 422 naming the field, not a 500 from the database; SQLite would have taken it).
+NO_NUL = r"^[^\x00]*$"
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -141,9 +146,9 @@ class Health(_Response):
 # ----------------------------------------------------------------------- monitoring
 class DecisionRequest(_Request):
     decision: Literal["true_match", "false_positive"]
-    reason: str = Field(min_length=1, max_length=2000,
+    reason: str = Field(min_length=1, max_length=2000, pattern=NO_NUL,
                         examples=["different date of birth and nationality"])
-    reviewer: str = Field(min_length=1, max_length=200, examples=["j.doe"])
+    reviewer: str = Field(min_length=1, max_length=200, pattern=NO_NUL, examples=["j.doe"])
 
 
 class AlertsResponse(_Response):
