@@ -35,6 +35,31 @@ def test_screen_result_shape(screener: Screener) -> None:
                                                      reverse=True)
 
 
+def test_screen_data_is_the_json_of_screen() -> None:
+    """The service answers from `screen_data` (no result models): the same data, field by
+    field, as the JSON dump of `screen()`, on queries with many candidates and reasons."""
+    words = ["kim", "jong", "un", "ri", "yong", "ho", "pak", "chol", "bank", "melli"]
+    ents = [Entity("t", str(i), [EntityKind.PERSON, EntityKind.ORGANIZATION,
+                                 EntityKind.VESSEL][i % 3],
+                   [Name(" ".join(words[(i * k + 1) % len(words)] for k in range(1, 3 + i % 2)))],
+                   birth_dates=[FuzzyDate("1984-01-08")] if i % 3 == 0 else [],
+                   nationalities=["kp"] if i % 2 else [])
+            for i in range(40)]
+    s = Screener.build(ents, [ListVersion("t", "1", None, "", "1")])
+    queries = [ScreeningQuery(name="kim jong un", dob="1984", country="kp"),
+               ScreeningQuery(name="Ri Yong Ho", type="person", limit=3),
+               ScreeningQuery(name="bank melli", match_threshold=0.5, review_threshold=0.2),
+               ScreeningQuery(name="nobody at all"),
+               ScreeningQuery(name="pak chol", identifiers=["imo:9999999"], gender="m")]
+    for q in queries:
+        data = s.screen_data(q)
+        dumped = s.screen(q).model_dump(mode="json", exclude={"algorithm", "list_versions"})
+        assert data.pop("elapsed_ms") >= 0 and dumped.pop("elapsed_ms") >= 0
+        assert data == dumped, q.name
+        assert json.dumps(data, sort_keys=True) == json.dumps(dumped, sort_keys=True)
+    assert any(s.screen_data(q)["candidates"] for q in queries)
+
+
 @pytest.mark.parametrize("kw,field", [({"name": ""}, "name"), ({"name": "x", "dob": "1984-13"},
                                       "dob"), ({"name": "x", "dob": "84"}, "dob"),
                                       ({"name": "x", "identifiers": ["nope:1"]}, "identifiers")])

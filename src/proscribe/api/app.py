@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         # is one flat dependency.
         served = await _served(request, body.as_of)
         query = _query(body)
-        result = _result(served.screener.screen(query))
+        result = served.screener.screen_data(query)
         result_json = canonical_json(result)
         req = body.model_dump(mode="json", exclude_none=True)
         audit_id = await service.record("screen", key, req, result, served,
@@ -345,8 +345,8 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
                              field="queries", found=str(len(body.queries)))
         served = await _served(request, body.as_of)
         queries = [_query(q) for q in body.queries]
-        results = await run_in_threadpool(served.screener.screen_many, queries)
-        out = [_result(r) for r in results]
+        screener = served.screener
+        out = await run_in_threadpool(lambda: [screener.screen_data(q) for q in queries])
         req = body.model_dump(mode="json", exclude_none=True)
         audit_id = await service.record("screen/batch", key, req, out, served)
         return JSONResponse({**served.provenance(), "audit_id": audit_id,
