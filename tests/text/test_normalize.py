@@ -16,6 +16,10 @@ def test_examples() -> None:
     assert split_legal_forms("Volkswagen Gesellschaft mit beschrankter Haftung") == \
         ("volkswagen", ("gmbh",))
     assert split_legal_forms("FABERLIC EUROPE Sp. z o.o.") == ("faberlic europe", ("llc",))
+    # A two-word legal form apart from its "company" (a name written out of order).
+    assert split_legal_forms("Company Ratep Joint-Stock") == ("ratep", ("co", "jsc"))
+    assert split_legal_forms("Ratep Joint Stock") == ("ratep", ("jsc",))
+    assert split_legal_forms("Alpha Limited Liability") == ("alpha", ("llc",))
     # A roman numeral is a significant token, not a legal form.
     assert split_legal_forms("Bowne Global Solutions II, Inc.")[0] == "bowne global solutions ii"
 

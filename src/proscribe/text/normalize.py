@@ -107,6 +107,11 @@ _EXTRA_LEGAL = {
     "akcionernoe": "jsc",
     "акционерное": "jsc",
 }
+#: Two-word legal forms that rigour's table only takes with their "company": a name
+#: written out of order leaves them apart ("Company Ratep Joint-Stock"), and some names use
+#: them alone ("Ratep Joint Stock"). Like "company", they say nothing of which company it is.
+_LEGAL_PAIRS = {("joint", "stock"): "jsc", ("limited", "liability"): "llc"}
+_PAIR_NOUNS = frozenset({"company", "co", "corporation", "partnership", "society"})
 # rigour's compare forms folded into the same classes, so "OAO" and "JSC" agree.
 _LEGAL_CLASS = {
     "pjsc": "jsc",
@@ -131,6 +136,25 @@ _LEGAL_PHRASES = (
     (" spolka z ograniczona odpowiedzialnoscia ", "llc"),
 )
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
+
+
+def _split_legal_pairs(text: str, forms: list[str]) -> str:
+    """`text` without the `_LEGAL_PAIRS` that no "company" follows (rigour's table takes
+    the whole phrase when one does); their classes are added to `forms`."""
+    words = text.split()
+    if len(words) < 3:
+        return text
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        cls = _LEGAL_PAIRS.get((words[i], words[i + 1])) if i + 1 < len(words) else None
+        if cls is not None and (i + 2 >= len(words) or words[i + 2] not in _PAIR_NOUNS):
+            forms.append(cls)
+            i += 2
+            continue
+        kept.append(words[i])
+        i += 1
+    return " ".join(kept) if kept else text
 
 
 def _fold_legal(form: str) -> str:
@@ -218,6 +242,7 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
         if shorter and shorter != text:
             text = shorter
             forms.append(phrase_cls)
+    text = _split_legal_pairs(text, forms)
     rest = text
     try:
         from rigour.names import extract_org_types, remove_org_types
