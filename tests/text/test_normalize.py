@@ -20,6 +20,12 @@ def test_examples() -> None:
     assert split_legal_forms("Company Ratep Joint-Stock") == ("ratep", ("co", "jsc"))
     assert split_legal_forms("Ratep Joint Stock") == ("ratep", ("jsc",))
     assert split_legal_forms("Alpha Limited Liability") == ("alpha", ("llc",))
+    # A legal-form word misspelt by one edit, beside one spelt right, is still one; alone,
+    # or when nothing else would be left of the name, it is a name word.
+    assert split_legal_forms("Joint Stock Copany Manel") == ("manel", ("co", "jsc"))
+    assert split_legal_forms("Limiter Ltd") == ("limiter", ("ltd",))
+    assert split_legal_forms("Corporaton Alfa") == ("corporaton alfa", ())
+    assert split_legal_forms("Compass Shipping Ltd") == ("compass shipping", ("ltd",))
     # A roman numeral is a significant token, not a legal form.
     assert split_legal_forms("Bowne Global Solutions II, Inc.")[0] == "bowne global solutions ii"
 

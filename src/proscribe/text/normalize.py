@@ -112,6 +112,11 @@ _EXTRA_LEGAL = {
 #: them alone ("Ratep Joint Stock"). Like "company", they say nothing of which company it is.
 _LEGAL_PAIRS = {("joint", "stock"): "jsc", ("limited", "liability"): "llc"}
 _PAIR_NOUNS = frozenset({"company", "co", "corporation", "partnership", "society"})
+#: Legal-form words long enough that a one-edit misspelling of them is still read as one
+#: ("Joint Stock Copany Manel", a typo the batch benchmark planted, is Manel JSC); the
+#: shortest token that can be one.
+_TYPO_MIN = 6
+_TYPO_WORDS = tuple(w for w in _EXTRA_LEGAL if w.isascii() and len(w) >= 7)
 # rigour's compare forms folded into the same classes, so "OAO" and "JSC" agree.
 _LEGAL_CLASS = {
     "pjsc": "jsc",
@@ -155,6 +160,18 @@ def _split_legal_pairs(text: str, forms: list[str]) -> str:
         kept.append(words[i])
         i += 1
     return " ".join(kept) if kept else text
+
+
+@lru_cache(maxsize=65536)
+def _legal_typo(token: str) -> str | None:
+    """The class of a legal-form word of 7 letters or more that `token` misspells by one
+    edit ("copany", "corporaton"), else None."""
+    from rapidfuzz.distance import OSA
+
+    for word in _TYPO_WORDS:
+        if abs(len(word) - len(token)) <= 1 and OSA.distance(token, word, score_cutoff=1) <= 1:
+            return _EXTRA_LEGAL[word]
+    return None
 
 
 def _fold_legal(form: str) -> str:
@@ -260,12 +277,21 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
         forms = [f for f in forms if not _ROMAN.match(f)]
         rest = " ".join([rest, *numerals])
     tokens = []
+    typos: list[tuple[str, str]] = []
     for tok in rest.split():
         cls = _EXTRA_LEGAL.get(tok)
         if cls is not None:
             forms.append(cls)
-        else:
-            tokens.append(tok)
+            continue
+        typo = _legal_typo(tok) if len(tok) >= _TYPO_MIN else None
+        if typo is not None:
+            typos.append((tok, typo))
+        tokens.append(tok)
+    # A misspelt legal-form word is read as one only beside a legal form spelt right, and
+    # when a name is left: "Joint Stock Copany Manel" is Manel JSC, "Limiter Ltd" stays.
+    if typos and forms and len(tokens) > len(typos):
+        tokens = [t for t in tokens if all(t != typo for typo, _ in typos)]
+        forms.extend(cls for _, cls in typos)
     if not tokens:
         return text, ()
     return " ".join(tokens), tuple(sorted(set(forms)))
