@@ -20,6 +20,13 @@ def test_examples() -> None:
     assert split_legal_forms("Company Ratep Joint-Stock") == ("ratep", ("co", "jsc"))
     assert split_legal_forms("Ratep Joint Stock") == ("ratep", ("jsc",))
     assert split_legal_forms("Alpha Limited Liability") == ("alpha", ("llc",))
+    # ... or scattered by a reordering, when a "company" says they are a legal form.
+    assert split_legal_forms("Stock Company Sovcomflot Joint") == ("sovcomflot", ("co", "jsc"))
+    assert split_legal_forms("Stock Joint Trading") == ("stock joint trading", ())
+    assert split_legal_forms("Joint Stock") == ("joint stock", ())
+    # The Russian LLC's words out of order, with their "s".
+    assert split_legal_forms("S Ogranichennoi Otvetstvennostyu Fertoing Obshchestvo") == \
+        ("fertoing", ("co", "ooo"))
     # A legal-form word misspelt by one edit, beside one spelt right, is still one; alone,
     # or when nothing else would be left of the name, it is a name word.
     assert split_legal_forms("Joint Stock Copany Manel") == ("manel", ("co", "jsc"))

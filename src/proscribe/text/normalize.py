@@ -106,6 +106,16 @@ _EXTRA_LEGAL = {
     "aktsionernoje": "jsc",
     "akcionernoe": "jsc",
     "акционерное": "jsc",
+    # ... and of "obshchestvo s ogranichennoy otvetstvennostyu" (OOO), whose "s" ("with")
+    # goes with them (split_legal_forms).
+    "ogranichennoy": "ooo",
+    "ogranichennoi": "ooo",
+    "ogranichennoj": "ooo",
+    "ограниченной": "ooo",
+    "otvetstvennostyu": "ooo",
+    "otvetstvennostiu": "ooo",
+    "otvetstvennostju": "ooo",
+    "ответственностью": "ooo",
 }
 #: Two-word legal forms that rigour's table only takes with their "company": a name
 #: written out of order leaves them apart ("Company Ratep Joint-Stock"), and some names use
@@ -144,22 +154,29 @@ _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
 
 
 def _split_legal_pairs(text: str, forms: list[str]) -> str:
-    """`text` without the `_LEGAL_PAIRS` that no "company" follows (rigour's table takes
-    the whole phrase when one does); their classes are added to `forms`."""
+    """`text` without the words of `_LEGAL_PAIRS` that rigour's table will not take, their
+    classes added to `forms`: a pair that no "company" follows ("Ratep Joint Stock"), and a
+    pair scattered by a reordering when a "company" is in the name too ("Stock Company
+    Sovcomflot Joint"). A pair followed by its "company" is left to rigour."""
     words = text.split()
     if len(words) < 3:
         return text
-    kept: list[str] = []
-    i = 0
-    while i < len(words):
-        cls = _LEGAL_PAIRS.get((words[i], words[i + 1])) if i + 1 < len(words) else None
-        if cls is not None and (i + 2 >= len(words) or words[i + 2] not in _PAIR_NOUNS):
-            forms.append(cls)
-            i += 2
+    drop: set[int] = set()
+    for (a, b), cls in _LEGAL_PAIRS.items():
+        if a not in words or b not in words:
             continue
-        kept.append(words[i])
-        i += 1
-    return " ".join(kept) if kept else text
+        i = words.index(a)
+        j = words.index(b)
+        if j == i + 1:
+            if j + 1 < len(words) and words[j + 1] in _PAIR_NOUNS:
+                continue  # the whole phrase: rigour's
+        elif not any(w in _PAIR_NOUNS for w in words):
+            continue  # two words apart, and nothing says they are a legal form
+        drop.update((i, j))
+        forms.append(cls)
+    if not drop or len(drop) == len(words):
+        return text
+    return " ".join(w for k, w in enumerate(words) if k not in drop)
 
 
 @lru_cache(maxsize=65536)
@@ -278,8 +295,12 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
         rest = " ".join([rest, *numerals])
     tokens = []
     typos: list[tuple[str, str]] = []
-    for tok in rest.split():
+    words = rest.split()
+    for k, tok in enumerate(words):
         cls = _EXTRA_LEGAL.get(tok)
+        if cls is None and tok in ("s", "с") and k + 1 < len(words) \
+                and _EXTRA_LEGAL.get(words[k + 1]) == "ooo":
+            cls = "ooo"  # the "s" of "s ogranichennoy otvetstvennostyu"
         if cls is not None:
             forms.append(cls)
             continue
