@@ -10,7 +10,8 @@ from proscribe.screening import Screener, ScreeningQuery
 
 GIVEN = ["kim", "jong", "un", "ri", "yong", "ho", "mohammed", "ali", "hassan", "abdul",
          "rahman", "olga", "petrova", "ivan", "sergei", "chol", "chun", "pak", "anna"]
-ORGS = ["bank", "trading", "argument", "agrosoyuz", "melli", "shipping", "ocean", "star"]
+ORGS = ["bank", "trading", "argument", "agrosoyuz", "melli", "shipping", "ocean", "star",
+        "best2pay", "11420", "sky7line"]
 
 
 def _typo(word: str, k: int) -> str:
@@ -40,6 +41,20 @@ def test_index_finds_every_reference_match(people: list[list[str]], companies: l
                  if screener.band(screener.compare(q, e).score) == "match"}
     found = {c.entity_id for c in screener.screen(q).candidates}
     assert reference <= found
+
+
+def test_a_letter_typo_in_a_word_with_digits_is_found() -> None:
+    """Words holding a digit had exact keys only, so "Best2ay Limited" proposed nothing
+    although the reference scorer puts BEST2PAY LIMITED in the review band; a number alone
+    is still exact (11420 is not 11421)."""
+    ents = [Entity("o", "1", EntityKind.ORGANIZATION, [Name("BEST2PAY LIMITED")]),
+            Entity("o", "2", EntityKind.ORGANIZATION, [Name("11420 CORP")])]
+    s = Screener.build(ents, [])
+    for typo in ("BEST2AY LIMITED", "BEST2PY LIMITED", "BEST2PAYS LIMITED"):
+        q = ScreeningQuery(name=typo, type="organization")
+        assert s.band(s.compare(q, ents[0]).score) in ("review", "match")
+        assert [c.entity_id for c in s.screen(q).candidates] == ["o:1"], typo
+    assert not s.screen(ScreeningQuery(name="11421 CORP", type="organization")).candidates
 
 
 def test_identifier_only_query() -> None:

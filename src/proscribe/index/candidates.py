@@ -60,6 +60,13 @@ def _token_keys(token: str) -> tuple[str, ...]:
 def _make_token_keys(token: str) -> list[str]:
     keys = ["t" + token]
     if any(c.isdigit() for c in token):
+        # A number is exact (11420 is not 11421), but a letter typo in a word that holds
+        # one ("Best2ay" for BEST2PAY) is found like any other: deletion keys of the
+        # letters only, so the digits still have to agree.
+        if len(token) >= 4 and sum(c.isalpha() for c in token) >= 3:
+            keys.extend("d" + token[:i] + token[i + 1:]
+                        for i in range(len(token)) if not token[i].isdigit())
+            keys.append("d" + token)
         return keys
     pk = phonetic_key(token)
     if len(pk) >= 2:
