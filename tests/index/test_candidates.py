@@ -57,6 +57,23 @@ def test_a_letter_typo_in_a_word_with_digits_is_found() -> None:
     assert not s.screen(ScreeningQuery(name="11421 CORP", type="organization")).candidates
 
 
+def test_a_one_word_name_is_found_among_thousands_holding_that_word() -> None:
+    """"Ahmad Sayyed" is "ahmad" once its title is dropped; among more than MAX_DF names
+    holding "ahmad" (whose keys are then too common to rank) the list's "Ahmad SAYYED"
+    (also "ahmad") was proposed or not by chance, though it scores in the review band."""
+    from proscribe.index.candidates import MAX_DF
+
+    given = ["khalid", "omar", "yusuf", "hassan", "bilal", "tariq", "nasir", "karim"]
+    crowd = [Entity("c", str(i), EntityKind.PERSON,
+                    [Name(f"Ahmad {given[i % 8]} {given[(i // 8) % 8]}{i}")])
+             for i in range(MAX_DF + 200)]
+    target = Entity("t", "1", EntityKind.PERSON, [Name("Ahmad SAYYED")])
+    s = Screener.build([*crowd, target], [])
+    q = ScreeningQuery(name="Ahmad Sayyed", type="person")
+    assert s.band(s.compare(q, target).score) == "review"
+    assert s.screen(q).candidates[0].entity_id == "t:1"
+
+
 def test_identifier_only_query() -> None:
     from proscribe.model import Identifier, IdentifierType
 

@@ -37,7 +37,7 @@ __all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
 #: cost, not recall (the rare tokens of the same name find the form).
 MAX_DF = 4000
 #: Discount of approximate keys (phonetic, family, edit) relative to an exact token.
-_APPROX = {"t": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
+_APPROX = {"t": 1.0, "w": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 #: Key groups (one query token's keys) whose hits are kept between queries.
 _CACHE_SIZE = 50_000
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
@@ -96,6 +96,11 @@ def query_keys(tokens: Sequence[str], raw_tokens: Sequence[str]) -> list[list[st
         groups.append([key, "d" + token])
     if len(raw_tokens) > 1:
         groups.append(["t" + "".join(raw_tokens)])
+    if len(tokens) == 1:
+        # A one-word name ("Ahmad", once a title is dropped) among the thousands of names
+        # holding that word: its own key finds the names that are that word and nothing
+        # else, which the token's keys alone, too common to rank, left to chance.
+        groups.append(["w" + tokens[0]])
     return groups
 
 
@@ -188,6 +193,8 @@ class CandidateIndex:
             keys.update(compound_keys(raw))
             if len(raw) > 1:
                 keys.add("t" + "".join(raw))
+            if len(tokens) == 1:
+                keys.add("w" + tokens[0])
             for key in keys:
                 lst = table.get(key)
                 if lst is None:
