@@ -251,15 +251,19 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
 
 def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
     """The distinct comparable forms of an entity's names, each with its name's kind (the
-    first name giving a form keeps it)."""
+    first name giving a form keeps it). Forms with the same tokens but other words around
+    them (a legal form: "UMATEX" and "UMATEX JOINT-STOCK COMPANY") are both kept: the whole
+    name written together is compared too, and a misspelt legal form ("Umatex Jont-Stock
+    Company") is only near the second."""
     person = entity.kind is EntityKind.PERSON
     vessel = entity.kind is EntityKind.VESSEL
     out: list[tuple[NameForm, NameKind]] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[tuple[str, ...], str]] = set()
     for name in entity.names:
         for form in name_forms(name.value, person, vessel):
-            if form.tokens not in seen:
-                seen.add(form.tokens)
+            key = (form.tokens, form.joined)
+            if key not in seen:
+                seen.add(key)
                 out.append((form, name.kind))
     return out
 

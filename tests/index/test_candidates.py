@@ -74,6 +74,21 @@ def test_a_one_word_name_is_found_among_thousands_holding_that_word() -> None:
     assert s.screen(q).candidates[0].entity_id == "t:1"
 
 
+def test_a_name_word_written_twice_is_found_in_a_crowd() -> None:
+    """"Abdulah ABDULLAH" scores in the match band against "Abdullah ABDULLAH", but both of
+    its words hit every name holding "abdullah" alike, and the target was left out of the
+    proposed forms by its id; names holding the word twice have a key of their own."""
+    given = ["ahmed", "omar", "yusuf", "hassan", "bilal", "tariq", "nasir", "karim", "zaid"]
+    crowd = [Entity("c", str(i), EntityKind.PERSON,
+                    [Name(f"Abdullah {given[i % 9]}{i // 9}")]) for i in range(400)]
+    target = Entity("t", "1", EntityKind.PERSON, [Name("Abdullah ABDULLAH")])
+    s = Screener.build([*crowd, target], [])
+    for name in ("Abdulah ABDULLAH", "Abdullah Abdullah", "ABDULLAH ABDULAH"):
+        q = ScreeningQuery(name=name, type="person")
+        assert s.band(s.compare(q, target).score) == "match"
+        assert s.screen(q).candidates[0].entity_id == "t:1", name
+
+
 def test_identifier_only_query() -> None:
     from proscribe.model import Identifier, IdentifierType
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from proscribe.index.kernel import accumulate, group_best, top_forms
 from proscribe.runtime import thread_scratch
@@ -37,7 +38,7 @@ __all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
 #: cost, not recall (the rare tokens of the same name find the form).
 MAX_DF = 4000
 #: Discount of approximate keys (phonetic, family, edit) relative to an exact token.
-_APPROX = {"t": 1.0, "w": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
+_APPROX = {"t": 1.0, "w": 1.0, "r": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 #: Key groups (one query token's keys) whose hits are kept between queries.
 _CACHE_SIZE = 50_000
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
@@ -96,12 +97,33 @@ def query_keys(tokens: Sequence[str], raw_tokens: Sequence[str]) -> list[list[st
         groups.append([key, "d" + token])
     if len(raw_tokens) > 1:
         groups.append(["t" + "".join(raw_tokens)])
+    repeated = _repeated_keys(tokens)
+    if repeated:
+        groups.append(repeated)
     if len(tokens) == 1:
         # A one-word name ("Ahmad", once a title is dropped) among the thousands of names
         # holding that word: its own key finds the names that are that word and nothing
         # else, which the token's keys alone, too common to rank, left to chance.
         groups.append(["w" + tokens[0]])
     return groups
+
+
+def _repeated_keys(tokens: Sequence[str]) -> list[str]:
+    """Keys of a name word written twice ("Abdullah Abdullah"), also when one of the two is
+    misspelt ("Abdulah Abdullah"): among the thousands of names holding "abdullah", those
+    holding it twice share a key of their own."""
+    out: list[str] = []
+    for i in range(len(tokens)):
+        a = tokens[i]
+        if len(a) < 3:
+            continue
+        for j in range(i + 1, len(tokens)):
+            b = tokens[j]
+            if a == b or (len(b) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1):
+                for key in ("r" + a, "r" + b):
+                    if key not in out:
+                        out.append(key)
+    return out
 
 
 #: A Hangul syllable's spellings used in joined keys (Jongun, Youngho): those costing at
@@ -195,6 +217,9 @@ class CandidateIndex:
                 keys.add("t" + "".join(raw))
             if len(tokens) == 1:
                 keys.add("w" + tokens[0])
+            for tok in tokens:
+                if tokens.count(tok) > 1:
+                    keys.add("r" + tok)
             for key in keys:
                 lst = table.get(key)
                 if lst is None:
