@@ -168,6 +168,10 @@ class _Prepared:
         self.review = review
 
 
+def _band(score: float, match: float, review: float) -> Band:
+    return "match" if score >= match else "review" if score >= review else "no_match"
+
+
 def _parse_identifier(text: str) -> list[str]:
     kind, sep, value = text.partition(":")
     if not sep:
@@ -494,7 +498,7 @@ class Screener:
             match = query.match_threshold
         if query is not None and query.review_threshold is not None:
             review = query.review_threshold
-        return "match" if score >= match else "review" if score >= review else "no_match"
+        return _band(score, match, review)
 
     def screen(self, query: ScreeningQuery | str) -> ScreeningResult:
         """Screen one party; candidates best first, each with its band and reasons."""
@@ -532,8 +536,7 @@ class Screener:
             candidates.append({
                 "entity_id": eid, "source": source, "ref": ref, "kind": kind.value,
                 "name": name, "matched_name": s.matched_name, "score": round(score, 4),
-                "band": "match" if score >= match else "review" if score >= review
-                else "no_match",
+                "band": _band(score, match, review),
                 "explanation": [{"feature": f, "detail": d, "effect": round(e, 4)}
                                 for f, d, e in s.reasons],
                 "alignment": [{"query": q, "candidate": c, "similarity": round(x, 4)}
@@ -559,8 +562,7 @@ class Screener:
 
     def _candidate(self, s: Scored, ent: int, prep: _Prepared) -> Candidate:
         eid, source, ref, kind, name = self._heads[ent]
-        band: Band = ("match" if s.score >= prep.match else
-                      "review" if s.score >= prep.review else "no_match")
+        band = _band(s.score, prep.match, prep.review)
         # model_construct: the values are ours and already typed; validating them again
         # cost a third of a screening.
         return Candidate.model_construct(

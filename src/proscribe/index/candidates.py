@@ -60,24 +60,21 @@ def _token_keys(token: str) -> tuple[str, ...]:
 
 def _make_token_keys(token: str) -> list[str]:
     keys = ["t" + token]
-    if any(c.isdigit() for c in token):
-        # A number is exact (11420 is not 11421), but a letter typo in a word that holds
-        # one ("Best2ay" for BEST2PAY) is found like any other: deletion keys of the
-        # letters only, so the digits still have to agree.
-        if len(token) >= 4 and sum(c.isalpha() for c in token) >= 3:
-            keys.extend("d" + token[:i] + token[i + 1:]
-                        for i in range(len(token)) if not token[i].isdigit())
-            keys.append("d" + token)
-        return keys
-    pk = phonetic_key(token)
-    if len(pk) >= 2:
-        keys.append("p" + pk)
-    group = spelling_group(token)
-    if group:
-        keys.append("g" + group)
-    if len(token) >= 4:
+    digits = any(c.isdigit() for c in token)
+    if not digits:
+        pk = phonetic_key(token)
+        if len(pk) >= 2:
+            keys.append("p" + pk)
+        group = spelling_group(token)
+        if group:
+            keys.append("g" + group)
+    # Deletion keys, for typos. A number is exact (11420 is not 11421), but a letter typo in
+    # a word that holds one ("Best2ay" for BEST2PAY) is found like any other: only letters
+    # are deleted, so the digits still have to agree.
+    if len(token) >= 4 and (not digits or sum(c.isalpha() for c in token) >= 3):
         keys.append("d" + token)
-        keys.extend("d" + token[:i] + token[i + 1:] for i in range(len(token)))
+        keys.extend("d" + token[:i] + token[i + 1:]
+                    for i in range(len(token)) if not token[i].isdigit())
     return keys
 
 

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 __all__ = [
     "HONORIFICS",
     "LEGAL_FORM_TYPES",
@@ -183,8 +185,6 @@ def _split_legal_pairs(text: str, forms: list[str]) -> str:
 def _legal_typo(token: str) -> str | None:
     """The class of a legal-form word of 7 letters or more that `token` misspells by one
     edit ("copany", "corporaton"), else None."""
-    from rapidfuzz.distance import OSA
-
     for word in _TYPO_WORDS:
         if abs(len(word) - len(token)) <= 1 and OSA.distance(token, word, score_cutoff=1) <= 1:
             return _EXTRA_LEGAL[word]
@@ -311,7 +311,8 @@ def split_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
     # A misspelt legal-form word is read as one only beside a legal form spelt right, and
     # when a name is left: "Joint Stock Copany Manel" is Manel JSC, "Limiter Ltd" stays.
     if typos and forms and len(tokens) > len(typos):
-        tokens = [t for t in tokens if all(t != typo for typo, _ in typos)]
+        misspelt = {t for t, _ in typos}
+        tokens = [t for t in tokens if t not in misspelt]
         forms.extend(cls for _, cls in typos)
     if not tokens:
         return text, ()
