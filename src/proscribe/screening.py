@@ -39,7 +39,7 @@ from proscribe.matching.name_v1.bounds import TokenTable
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
     hangul_name_bound,
-    korean_syllable_orders,
+    hangul_reading_orders,
 )
 from proscribe.matching.name_v1.scorer import (
     NAME_KIND_FACTOR,
@@ -155,12 +155,14 @@ class ScreeningResult(BaseModel):
 
 # ------------------------------------------------------------------------- query parsing
 class _Prepared:
-    __slots__ = ("facts", "forms", "groups", "limit", "match", "person", "review")
+    __slots__ = ("facts", "forms", "groups", "limit", "match", "person", "review", "spans")
 
-    def __init__(self, forms: tuple[NameForm, ...], groups: list[list[str]], facts: QueryFacts,
-                 person: bool | None, limit: int, match: float, review: float) -> None:
+    def __init__(self, forms: tuple[NameForm, ...], groups: list[list[str]],
+                 spans: list[int] | None, facts: QueryFacts, person: bool | None, limit: int,
+                 match: float, review: float) -> None:
         self.forms = forms
         self.groups = groups
+        self.spans = spans  # the weight of each group in the lookup (None: all 1)
         self.facts = facts
         self.person = person
         self.limit = limit
@@ -232,17 +234,22 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     seen: set[tuple[str, ...]] = set()
     # A Hangul personal name looks for every spelling of its syllables, not one per scheme
     # (index.hangul_query_keys); of unknown kind, it may also be a company's name.
-    orders = korean_syllable_orders(name) if forms and person is not False else ()
+    orders = hangul_reading_orders(name) if forms and person is not False else ()
+    spans: list[int] | None = None
     if orders:
-        for hgroup in hangul_query_keys(orders):
+        spans = []
+        for hgroup, span in hangul_query_keys(orders):
             seen.add(hgroup)
             groups.append(list(hgroup))
+            spans.append(span)
     for form in forms if not (orders and person) else ():
         for group in query_keys(form.tokens, form.raw_tokens):
             key = tuple(group)
             if key not in seen:
                 seen.add(key)
                 groups.append(group)
+                if spans is not None:
+                    spans.append(1)
     legal = any(f.legal for f in forms)
     facts = QueryFacts(query.type, dob, countries, gender, frozenset(id_keys), legal)
     match = query.match_threshold if query.match_threshold is not None else \
@@ -250,7 +257,7 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     review = query.review_threshold if query.review_threshold is not None else \
         settings.review_threshold
     limit = query.limit or settings.max_candidates
-    return _Prepared(forms, groups, facts, person, limit, match, review)
+    return _Prepared(forms, groups, spans, facts, person, limit, match, review)
 
 
 def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
@@ -396,7 +403,7 @@ class Screener:
         fid_list: list[int] = []
         ent_list: list[int] = []
         if prep.groups:
-            fids = self.index.lookup(prep.groups, CANDIDATE_FORMS)
+            fids = self.index.lookup(prep.groups, CANDIDATE_FORMS, prep.spans)
             fid_list = fids.tolist()
             ent_list = self.index.form_entity[fids].tolist()
             for fid, ent in zip(fid_list, ent_list, strict=True):
@@ -413,7 +420,7 @@ class Screener:
             bounds = None
         else:
             ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
-            orders = korean_syllable_orders(prep.forms[0].text) if prep.forms else ()
+            orders = hangul_reading_orders(prep.forms[0].text) if prep.forms else ()
             if orders:
                 # A Hangul personal name is compared with person names syllable by syllable
                 # against every accepted spelling (names.hangul_latin_similarity), which the

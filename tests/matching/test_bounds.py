@@ -86,7 +86,9 @@ def test_facts_ceiling_bounds_the_score(query: list[str], name: list[str], qdob:
 
 HANGUL = {"김정은": "kim jong un", "김영철": "kim yong chol", "리용호": "ri yong ho",
           "정숙은영이": "jung suk eun young lee", "황병기": "hwang byungki",
-          "박산다라": "sandara park", "최룡해": "choe ryong hae", "윤호진": "yun ho jin"}
+          "박산다라": "sandara park", "최룡해": "choe ryong hae", "윤호진": "yun ho jin",
+          # Chinese names written in Hangul: by sound, and by the Korean reading of Hanja.
+          "리샤오펑": "li xiaopeng", "양제츠": "yang jiechi", "왕소군": "wang zhaojun"}
 edits = st.lists(st.tuples(st.sampled_from(["del", "sub", "ins"]), st.integers(0, 40),
                            st.sampled_from("abceghijklmnorsuwy")), max_size=4)
 
@@ -110,11 +112,11 @@ def test_hangul_bound_is_at_least_the_syllable_alignment(hangul: str, other: str
                                                          ) -> None:
     """names.hangul_name_bound >= the syllable alignment, for Latin names near the right
     one (a few edits) and near other people's."""
-    from proscribe.matching.name_v1.names import hangul_name_bound, korean_syllable_orders
+    from proscribe.matching.name_v1.names import hangul_name_bound, hangul_reading_orders
 
     q = name_forms(hangul, True)[0]
     c = name_forms(_edit(HANGUL[other], ops), True)[0]
-    orders = korean_syllable_orders(hangul)
+    orders = hangul_reading_orders(hangul)
     exact, _ = align_forms(q, c, True)
     assert hangul_name_bound(orders, c.text, c.joined) >= exact - 1e-9, (hangul, c.text)
 

@@ -25,6 +25,7 @@ from proscribe.screening import Screener, ScreeningQuery
 pairs = [
     ("Kim Chong-un", "KIM JONG UN", "person", "1984"),
     ("김정은", "KIM JONG UN", "person", None),
+    ("리샤오펑", "LI Xiaopeng", "person", None),
     ("Агросоюз", "AGROSOYUZ", "organization", None),
     ("JSCARGUMENT", "JSC ARGUMENT", "organization", None),
     ("11420 CORP", "11421 CORP", "organization", None),
@@ -36,7 +37,7 @@ pairs = [
     ("OAO Gazprom Neft", "Gazprom Neft JSC", "organization", None),
     ("East Asia", "EAST ASIA TRADING", "organization", None),
 ]
-ents = [Entity("t", str(n), EntityKind(kind), [Name(c, NameKind.WEAK_ALIAS if n == 11 else
+ents = [Entity("t", str(n), EntityKind(kind), [Name(c, NameKind.WEAK_ALIAS if n == 12 else
         NameKind.PRIMARY)], birth_dates=[FuzzyDate(d)] if d else [])
         for n, (q, c, kind, d) in enumerate(pairs)]
 screener = Screener.build(ents, [])

@@ -91,6 +91,28 @@ def test_hangul_against_latin_syllable_by_syllable() -> None:
     assert sim("김종은", "김정은") < 0.8
 
 
+def test_chinese_names_written_in_hangul_against_pinyin() -> None:
+    from proscribe.matching.name_v1.names import (
+        SINO_KOREAN_FACTOR,
+        TRANSCRIPTION_FACTOR,
+        align_forms,
+    )
+
+    def sim(hangul: str, latin: str) -> float:
+        return align_forms(name_forms(hangul, True)[0], name_forms(latin, True)[0], True)[0]
+
+    # By the sound of the Mandarin (리샤오펑) and by the Korean reading of the characters
+    # (왕소군 is 王昭君): the same name, below a Korean spelling that fits.
+    for hangul, latin in (("리샤오펑", "Li Xiaopeng"), ("양제츠", "Yang Jiechi")):
+        assert sim(hangul, latin) == pytest.approx(TRANSCRIPTION_FACTOR), (hangul, latin)
+    for hangul, latin in (("왕소군", "Wang Zhaojun"), ("이홍장", "Li Hongzhang")):
+        assert sim(hangul, latin) == pytest.approx(SINO_KOREAN_FACTOR), (hangul, latin)
+    # A Korean name keeps its Korean reading first, and another Chinese name stays apart.
+    assert sim("김정은", "Kim Jong Un") == 1.0
+    assert sim("김정은", "Jin Zhengen") < sim("김정은", "Kim Jong Un")
+    assert sim("리샤오펑", "Li Xiaoming") < 0.7
+
+
 def test_a_single_common_word_is_not_a_match_on_a_one_word_list_name() -> None:
     # UNITED COMPANY OJSC is "united" once its legal forms are split off; "United" in a
     # text ("the United States") must not match it. How rare a whole name is among list

@@ -146,7 +146,8 @@ def _joined_group(syllables: Sequence[str], first_is_surname: bool) -> list[str]
 
 
 @lru_cache(maxsize=8192)
-def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
+        tuple[tuple[str, ...], int], ...]:
     """Key groups of a Hangul personal name, given as its syllable orders (surname first).
 
     A romanised form per scheme (RR, McCune-Reischauer) finds only list names spelt wholly
@@ -155,15 +156,20 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, .
     their approximate keys too), and the joined groups every spelling of adjacent syllables
     written together and of the whole given name: whichever way the list spells the name,
     its tokens hit these groups as exactly as a Latin query's own tokens hit theirs.
+
+    Each group comes with the number of syllables it spans, which weighs it in `lookup`:
+    a list name that writes the given name as one word ("Junhyung Kim") hits one joined
+    group where "Kim Jun-hyun" hits two syllable groups, and would otherwise rank below
+    every list name sharing two of the syllables.
     """
-    groups: list[tuple[str, ...]] = []
+    groups: list[tuple[tuple[str, ...], int]] = []
     seen: set[tuple[str, ...]] = set()
 
-    def add(keys: Iterable[str]) -> None:
+    def add(keys: Iterable[str], span: int = 1) -> None:
         group = tuple(dict.fromkeys(keys))
         if group and group not in seen:
             seen.add(group)
-            groups.append(group)
+            groups.append((group, span))
 
     for sylls in orders:
         for k, syl in enumerate(sylls):
@@ -176,10 +182,10 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, .
                     keys.append("t" + v)
             add(keys)
         for k in range(len(sylls) - 1):
-            add(_joined_group(sylls[k:k + 2], k == 0))
+            add(_joined_group(sylls[k:k + 2], k == 0), 2)
         if len(sylls) > 3:
-            add(_joined_group(sylls[1:], False))
-        add(_joined_group(sylls, True))
+            add(_joined_group(sylls[1:], False), len(sylls) - 1)
+        add(_joined_group(sylls, True), len(sylls))
     return tuple(groups)
 
 
@@ -295,17 +301,23 @@ class CandidateIndex:
         self._cache[key] = hit
         return hit
 
-    def lookup(self, groups: Sequence[Sequence[str]], limit: int) -> np.ndarray:
+    def lookup(self, groups: Sequence[Sequence[str]], limit: int,
+               spans: Sequence[int] | None = None) -> np.ndarray:
         """Ids of the `limit` forms that share the most (rare) keys with the query groups,
         best first (ties: lower id first).
 
         A form scores, per group (one query token's keys), the weight of its best key in
-        that group, summed over groups; keys in more than `MAX_DF` forms then add to forms
-        already found, not find new ones."""
+        that group (times the group's span, when `spans` gives one: see
+        `hangul_query_keys`), summed over groups; keys in more than `MAX_DF` forms then add
+        to forms already found, not find new ones."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         skipped: list[tuple[int, np.ndarray, float]] = []
-        for group in groups:
+        for k, group in enumerate(groups):
             ids, ws, skip = self._group_hits(group)
+            span = spans[k] if spans is not None else 1
+            if span != 1:
+                ws = ws * span
+                skip = [(df, arr, w * span) for df, arr, w in skip]
             skipped.extend(skip)
             if ids.shape[0]:
                 parts.append((ids, ws))

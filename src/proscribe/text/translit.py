@@ -19,6 +19,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from proscribe.text.normalize import clean_name
+from proscribe.text.sinokorean import is_mandarin_unit, unit_spellings
 
 __all__ = [
     "HANGUL_SURNAMES",
@@ -225,8 +226,11 @@ def hangul_syllable_spellings(ch: str, surname: bool = False) -> dict[str, float
     """Latin spellings of one Hangul syllable -> their cost (0: a standard scheme).
 
     "정" -> jeong, jong, chong, jung, chung, ...; with `surname`, the spellings lists use for
-    that surname cost nothing (Ri / Lee / Yi / Rhee for 이, Park / Pak / Bak for 박).
+    that surname cost nothing (Ri / Lee / Yi / Rhee for 이, Park / Pak / Bak for 박). A unit
+    of a Chinese name read from Hangul (text/sinokorean.py) gives its pinyin.
     """
+    if is_mandarin_unit(ch):  # a Chinese name's unit (text/sinokorean.py)
+        return unit_spellings(ch)
     if not _is_hangul(ch):
         latin = clean_name(anyascii(ch)).replace(" ", "")
         return {latin: 0.0}

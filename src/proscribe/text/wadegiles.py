@@ -18,7 +18,7 @@ import itertools
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_READINGS", "pinyin_readings"]
+__all__ = ["MAX_READINGS", "pinyin_readings", "pinyin_syllables"]
 
 TABLE = Path(__file__).parent / "data" / "wadegiles.tsv"
 MAX_READINGS = 8
@@ -33,6 +33,11 @@ def _table() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
             wg[syllable] = tuple(readings.split(","))
     pinyin = frozenset(p for readings in wg.values() for p in readings)
     return wg, pinyin
+
+
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable of a character (ü written v: "lv")."""
+    return _table()[1]
 
 
 @lru_cache(maxsize=65536)

@@ -17,7 +17,7 @@ from proscribe.matching.name_v1.features import (
     QueryFacts,
     identifier_match,
 )
-from proscribe.matching.name_v1.names import NameForm, Pair, align_forms
+from proscribe.matching.name_v1.names import NameForm, Pair, align_forms, is_chinese_reading
 from proscribe.model import NameKind
 from proscribe.text.normalize import LEGAL_FORM_TYPES
 from proscribe.text.phonetic import spelling_group
@@ -166,8 +166,12 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         name_score = max(best, 0.0)
         matched, qname = cf.text, qf.text
         raw = NAME_WEIGHT * name_score
+        shown = " ".join(qf.tokens)
+        if is_chinese_reading(alignment):
+            shown = f"{qf.text}, read as a Chinese name: " + " ".join(
+                q[q.index("(") + 1:-1] for q, _, _ in alignment)
         reasons.append(("name_similarity",
-                        f"'{' '.join(qf.tokens)}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)",
+                        f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)",
                         round(raw, 4)))
         if kind is not NameKind.WEAK_ALIAS and name_score >= 0.95:
             raw += PRIMARY_BONUS if kind is NameKind.PRIMARY else PRIMARY_BONUS / 2
