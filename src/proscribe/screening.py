@@ -430,7 +430,8 @@ class Screener:
                 for k, is_person in enumerate((self._tokens.alpha[fids] == person_w).tolist()):
                     if is_person:
                         form = self._forms[fid_list[k]]
-                        ubq[:, k] = hangul_name_bound(orders, form.text, form.joined)
+                        ubq[:, k] = hangul_name_bound(orders, form.text, form.joined,
+                                                      form.raw_tokens)
                         comp[k] = True
             ubq *= self._kind_factor[fids]
             ent_ub: dict[int, float] = {}

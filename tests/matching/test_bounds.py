@@ -119,6 +119,8 @@ def test_hangul_bound_is_at_least_the_syllable_alignment(hangul: str, other: str
     orders = hangul_reading_orders(hangul)
     exact, _ = align_forms(q, c, True)
     assert hangul_name_bound(orders, c.text, c.joined) >= exact - 1e-9, (hangul, c.text)
+    assert hangul_name_bound(orders, c.text, c.joined, c.raw_tokens) >= exact - 1e-9, \
+        (hangul, c.text)
 
 
 def test_hangul_bound_allows_for_a_skipped_syllable() -> None:

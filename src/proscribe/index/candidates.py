@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 from proscribe.index.kernel import accumulate, group_best, top_forms
 from proscribe.runtime import thread_scratch
 from proscribe.text.phonetic import phonetic_key, spelling_group
+from proscribe.text.sinokorean import is_mandarin_unit
 from proscribe.text.translit import hangul_syllable_spellings
 
 __all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
@@ -172,6 +173,16 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
             groups.append((group, span))
 
     for sylls in orders:
+        if is_mandarin_unit(sylls[0]):
+            # A Chinese reading (text/sinokorean.py): its given name, written together as
+            # pinyin names are ("Wang Zhaojun"), looked up exactly (the keys of every
+            # reading of every syllable would find thousands). The Korean reading's
+            # surname group holds the common spellings of the surname already.
+            if len(sylls) == 2:
+                add(["t" + v for v in sorted(hangul_syllable_spellings(sylls[1], False))])
+            else:
+                add(_joined_group(sylls[1:], False), len(sylls) - 1)
+            continue
         for k, syl in enumerate(sylls):
             keys: list[str] = []
             for v, c in sorted(hangul_syllable_spellings(syl, k == 0).items(),

@@ -33,8 +33,8 @@ import itertools
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SINO_KOREAN", "TRANSCRIBED", "is_mandarin_unit", "mandarin_orders",
-           "unit_spellings"]
+__all__ = ["SINO_KOREAN", "TRANSCRIBED", "is_mandarin_unit", "is_pinyin_word",
+           "mandarin_orders", "unit_spellings"]
 
 TABLE = Path(__file__).parent / "data" / "hanja_pinyin.tsv"
 #: Marks a unit read by the Korean reading of a character (one Hangul syllable).
@@ -42,7 +42,7 @@ SINO_KOREAN = "\x01"
 #: Marks a unit of the Mandarin sound transcription (one or two Hangul syllables).
 TRANSCRIBED = "\x02"
 #: Most readings of one name kept (the transcription can parse a name more than one way).
-MAX_ORDERS = 4
+MAX_ORDERS = 2
 
 _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _INITIAL_JAMO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -139,6 +139,29 @@ def _sino_korean() -> dict[str, tuple[str, ...]]:
             syllable, readings = line.split("\t")
             table[syllable] = tuple(readings.split(","))
     return table
+
+
+@lru_cache(maxsize=65536)
+def is_pinyin_word(word: str) -> bool:
+    """Whether a cleaned Latin word is pinyin syllables written together ("xiaopeng",
+    "zhaojun"); Korean spellings mostly are not ("kim", "seung", "hyun", "eun", "park")."""
+    syllables = _pinyin_spellings()
+    n = len(word)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for i in range(n):
+        if ok[i]:
+            for k in range(1, min(6, n - i) + 1):
+                if word[i:i + k] in syllables:
+                    ok[i + k] = True
+    return n > 0 and ok[n]
+
+
+@lru_cache(maxsize=1)
+def _pinyin_spellings() -> frozenset[str]:
+    from proscribe.text.wadegiles import pinyin_syllables
+
+    return frozenset(p.replace("v", "u") for p in pinyin_syllables()) | pinyin_syllables()
 
 
 def is_mandarin_unit(unit: str) -> bool:

@@ -15,7 +15,12 @@ from mypy_extensions import mypyc_attr
 from rapidfuzz.distance import OSA, Levenshtein
 
 from proscribe.text.normalize import clean_name, split_legal_forms, strip_honorifics
-from proscribe.text.sinokorean import SINO_KOREAN, is_mandarin_unit, mandarin_orders
+from proscribe.text.sinokorean import (
+    SINO_KOREAN,
+    TRANSCRIBED,
+    is_pinyin_word,
+    mandarin_orders,
+)
 from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
@@ -467,8 +472,13 @@ TRANSCRIPTION_FACTOR = 0.9
 SINO_KOREAN_FACTOR = 0.8
 
 
+def _chinese(unit: str) -> bool:
+    """text.sinokorean.is_mandarin_unit, compiled with the rest of this module (a hot path)."""
+    return unit[:1] == SINO_KOREAN or unit[:1] == TRANSCRIBED
+
+
 def _reading_factor(order: tuple[str, ...]) -> float:
-    if not is_mandarin_unit(order[0]):
+    if not _chinese(order[0]):
         return 1.0
     return SINO_KOREAN_FACTOR if order[0][0] == SINO_KOREAN else TRANSCRIPTION_FACTOR
 
@@ -515,8 +525,14 @@ def hangul_latin_similarity(orders: tuple[tuple[str, ...], ...],
     latin_orders = [tokens]
     if len(tokens) > 1:
         latin_orders.append(tokens[-1:] + tokens[:-1])
+    joined = "".join(tokens)
+    pinyin = all(is_pinyin_word(t) for t in tokens)
     for sylls in orders:
         factor = _reading_factor(sylls)
+        # A Chinese reading is compared with pinyin names only, and only when it can beat
+        # the reading already found.
+        if factor != 1.0 and (not pinyin or _latin_bound(sylls, joined) * factor <= best[0]):
+            continue
         for toks in latin_orders:
             sim, pairs = _syllable_dp(sylls, toks)
             if factor != 1.0 and sim > 0.0:
@@ -589,7 +605,7 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
         if pi < i and pp < p:
             tok = sum(1 for e in ends if e <= pp)
             unit = sylls[pi]
-            if is_mandarin_unit(unit):
+            if _chinese(unit):
                 held.setdefault(tok, []).insert(0, unit[1:])
                 read.setdefault(tok, []).insert(0, _nearest_spelling(unit, text[pp:p]))
             else:
@@ -616,7 +632,8 @@ def is_chinese_reading(pairs: list[Pair]) -> bool:
     return any(q.endswith(")") for q, _, _ in pairs)
 
 
-def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: str) -> float:
+def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: str,
+                      raw_tokens: tuple[str, ...] | None = None) -> float:
     """Upper bound of `align_forms` for a Hangul personal name (its syllable orders)
     against a person name (`text`, and `joined`: its tokens written together), cheaper
     than the syllable alignment it bounds.
@@ -628,14 +645,22 @@ def hangul_name_bound(orders: tuple[tuple[str, ...], ...], text: str, joined: st
     of skipping that syllable); its similarity is 1 - 3 cost / max(m, 2 n).
     """
     if _is_hangul_char(text[:1]):
-        korean = tuple(o for o in orders if not is_mandarin_unit(o[0]))
+        korean = tuple(o for o in orders if not _chinese(o[0]))
         return _hangul_similarity(korean, text)[0]
     if _has_hangul(text):
         return 1.0  # compared token by token: no bound here
     # The orders of one reading hold the same syllables; each reading has its own budget.
+    # A Chinese reading counts against pinyin names only (hangul_latin_similarity; without
+    # the name's raw tokens, it always counts).
     best = 0.0
     done: set[tuple[str, ...]] = set()
+    pinyin: bool | None = None
     for syllables in orders:
+        if _chinese(syllables[0]):
+            if pinyin is None:  # as the alignment decides it, on the raw tokens
+                pinyin = raw_tokens is None or all(is_pinyin_word(t) for t in raw_tokens)
+            if not pinyin:
+                continue
         units = tuple(sorted(syllables))
         if units not in done:
             done.add(units)
