@@ -136,7 +136,10 @@ def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
     return [v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0])) if c <= most]
 
 
-def _joined_group(syllables: Sequence[str], first_is_surname: bool) -> list[str]:
+@lru_cache(maxsize=65536)
+def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> list[str]:
+    """Keys of adjacent syllables written together (every spelling of each); cached, as
+    given names share their syllable pairs (영철, 영수, 정은). Callers must not modify."""
     combos = [""]
     for k, syl in enumerate(syllables):
         spellings = _syllable_spellings(syl, first_is_surname and k == 0, _JOINED_SPELLING_COST)
