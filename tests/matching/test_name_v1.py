@@ -89,6 +89,11 @@ def test_hangul_against_latin_syllable_by_syllable() -> None:
     assert sim("김영철", "Kim Yong Chun") < 0.8
     assert sim("경수 김", "Kim Su Gwang") < 0.5
     assert sim("김종은", "김정은") < 0.8
+    # 심 (Sim, Shim) is among the commonest surnames: its names are aligned syllable by
+    # syllable too, not token by token on one romanisation (where 경수 심 took Kim Su-Kwang
+    # for a 0.76 review).
+    assert sim("경수 심", "Shim Kyung-soo") > 0.95
+    assert sim("경수 심", "KIM, Su-Kwang") < 0.5
 
 
 def test_chinese_names_written_in_hangul_against_pinyin() -> None:

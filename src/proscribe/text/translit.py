@@ -139,6 +139,7 @@ HANGUL_SURNAMES: dict[str, tuple[str, ...]] = {
     "용": ("yong", "ryong"),
     "태": ("tae", "thae"),
     "계": ("kye", "gye"),
+    "심": ("sim", "shim"),
 }
 
 # How DPRK documents and UN/OFAC DPRK entries spell the commonest surnames.
