@@ -137,16 +137,16 @@ def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> list[str]:
+def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> tuple[str, ...]:
     """Keys of adjacent syllables written together (every spelling of each); cached, as
-    given names share their syllable pairs (영철, 영수, 정은). Callers must not modify."""
+    given names share their syllable pairs (영철, 영수, 정은)."""
     combos = [""]
     for k, syl in enumerate(syllables):
         spellings = _syllable_spellings(syl, first_is_surname and k == 0, _JOINED_SPELLING_COST)
         if len(combos) * len(spellings) > _JOINED_KEYS:
             spellings = _syllable_spellings(syl, first_is_surname and k == 0, 0.0)
         combos = [c + v for c in combos for v in spellings][:_JOINED_KEYS]
-    return ["t" + c for c in combos]
+    return tuple("t" + c for c in combos)
 
 
 @lru_cache(maxsize=8192)
@@ -181,10 +181,7 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
             # pinyin names are ("Wang Zhaojun"), looked up exactly (the keys of every
             # reading of every syllable would find thousands). The Korean reading's
             # surname group holds the common spellings of the surname already.
-            if len(sylls) == 2:
-                add(["t" + v for v in sorted(hangul_syllable_spellings(sylls[1], False))])
-            else:
-                add(_joined_group(sylls[1:], False), len(sylls) - 1)
+            add(_joined_group(sylls[1:], False), len(sylls) - 1)
             continue
         for k, syl in enumerate(sylls):
             keys: list[str] = []

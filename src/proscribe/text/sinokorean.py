@@ -29,7 +29,6 @@ Hangul: the syllable alignment (matching.name_v1.names) treats a unit like a syl
 from __future__ import annotations
 
 import argparse
-import itertools
 from functools import lru_cache
 from pathlib import Path
 
@@ -193,8 +192,7 @@ def mandarin_orders(syllables: str, korean_surname: bool) -> tuple[tuple[str, ..
         return out
 
     # Fewest units first: 샤오 is xiao before it is xia + o.
-    orders.extend(sorted(itertools.islice(cut(syllables), 4 * MAX_ORDERS), key=len)
-                  [:MAX_ORDERS])
+    orders.extend(sorted(cut(syllables)[:4 * MAX_ORDERS], key=len)[:MAX_ORDERS])
     sino = _sino_korean()
     if korean_surname and all(ch in sino for ch in syllables):
         order = tuple(SINO_KOREAN + ch for ch in syllables)

@@ -526,13 +526,16 @@ def hangul_latin_similarity(orders: tuple[tuple[str, ...], ...],
     if len(tokens) > 1:
         latin_orders.append(tokens[-1:] + tokens[:-1])
     joined = "".join(tokens)
-    pinyin = all(is_pinyin_word(t) for t in tokens)
+    pinyin: bool | None = None  # whether the tokens are pinyin: asked once, if needed
     for sylls in orders:
         factor = _reading_factor(sylls)
         # A Chinese reading is compared with pinyin names only, and only when it can beat
         # the reading already found.
-        if factor != 1.0 and (not pinyin or _latin_bound(sylls, joined) * factor <= best[0]):
-            continue
+        if factor != 1.0:
+            if pinyin is None:
+                pinyin = all(is_pinyin_word(t) for t in tokens)
+            if not pinyin or _latin_bound(sylls, joined) * factor <= best[0]:
+                continue
         for toks in latin_orders:
             sim, pairs = _syllable_dp(sylls, toks)
             if factor != 1.0 and sim > 0.0:
