@@ -7,7 +7,15 @@ import pytest
 
 import proscribe
 from proscribe.errors import IndexNotReadyError, QueryError
-from proscribe.model import Entity, EntityKind, FuzzyDate, ListVersion, Name
+from proscribe.model import (
+    Entity,
+    EntityKind,
+    FuzzyDate,
+    Identifier,
+    IdentifierType,
+    ListVersion,
+    Name,
+)
 from proscribe.screeners import get_default_screener, screen, set_default_screener
 from proscribe.screening import Screener, ScreeningQuery
 
@@ -134,6 +142,54 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
         hits = [(c.score, c.entity_id, c.band) for c in s.screen_hits(q)]
         assert hits == [(c.score, c.entity_id, c.band) for c in s.screen(q).candidates
                         if c.band != "no_match"], name
+
+
+
+def test_screen_hits_with_a_name_memo_gives_the_same_hits() -> None:
+    # A batch reuses what one row's name found for later rows with that name and other
+    # facts (NameMemo): the hits must be those of screening each row afresh.
+    from proscribe.screening import NameMemo
+
+    ents = [
+        Entity("un", "1", EntityKind.PERSON, [Name("KIM JONG UN"), Name("KIM CHONG UN")],
+               birth_dates=[FuzzyDate("1984-01-08")], nationalities=["kp"]),
+        Entity("un", "2", EntityKind.PERSON, [Name("KIM JONG NAM")],
+               birth_dates=[FuzzyDate("1971-05-10")], nationalities=["kp"]),
+        Entity("un", "3", EntityKind.PERSON, [Name("KIM YONG UN")],
+               birth_dates=[FuzzyDate("1950")], nationalities=["cn"]),
+        Entity("ofac_sdn", "4", EntityKind.VESSEL, [Name("CHON MA SAN")],
+               identifiers=[Identifier(IdentifierType.IMO, "8660313")]),
+        Entity("ofac_sdn", "5", EntityKind.ORGANIZATION, [Name("KIM JONG UN TRADING CO")]),
+    ]
+    s = Screener.build(ents, [])
+    rows = []
+    for name in ["Kim Jong Un", "Kim Chong-un", "Jong Un", "Chonmasan", "김정은"]:
+        for kind in (None, "person"):
+            for dob, country in [(None, None), ("1984-01-08", "kp"), ("1950", "cn"),
+                                 ("2001", "fr"), ("1971-05", None)]:
+                rows.append(ScreeningQuery(name=name, type=kind, dob=dob, country=country))
+    # The name alone does not find the vessel; its IMO number does.
+    rows.append(ScreeningQuery(name="Ocean Star"))
+    rows.append(ScreeningQuery(name="Ocean Star", identifiers=["imo:8660313"]))
+    rows.append(ScreeningQuery(name="Ocean Star", identifiers=["imo:8660313"], dob="1984"))
+    # A lower review threshold lists candidates that the default one left out.
+    rows.append(ScreeningQuery(name="Jong Un", review_threshold=0.3))
+    rows.append(ScreeningQuery(name="Jong Un", review_threshold=0.3, country="fr"))
+    memo = NameMemo(size=4)  # small: entries are dropped and made again
+    for _ in range(2):
+        for q in rows:
+            fresh = [(c.entity_id, c.score, c.band, c.explanation) for c in s.screen_hits(q)]
+            again = [(c.entity_id, c.score, c.band, c.explanation)
+                     for c in s.screen_hits(q, memo)]
+            assert again == fresh, q
+    assert memo.hits > 0 and len(memo) == 4
+    # The rows do find something, by identifier alone and under the lower threshold.
+    assert not s.screen_hits(rows[-5])
+    assert [c.entity_id for c in s.screen_hits(rows[-4])] == ["ofac_sdn:4"]
+    assert any(c.score < 0.6 for c in s.screen_hits(rows[-2]))
+    memo = NameMemo()
+    for q in [ScreeningQuery(name="Jong Un"), rows[-2], rows[-1], ScreeningQuery(name="Jong Un")]:
+        assert s.screen_hits(q, memo) == s.screen_hits(q), q
 
 
 def test_a_dropped_index_is_freed_without_the_cycle_collector(screener: Screener,

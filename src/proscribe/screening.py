@@ -55,6 +55,7 @@ from proscribe.text.countries import country_code
 __all__ = [
     "AlgorithmInfo",
     "Candidate",
+    "NameMemo",
     "Reason",
     "Screener",
     "ScreeningQuery",
@@ -170,6 +171,25 @@ class _Prepared:
         self.review = review
 
 
+class _Proposal:
+    """What `Screener._propose` found for a query name: each proposed entity's forms (by
+    entity), the entities an identifier forced in, the bound of each form against each
+    query form and whether a compound could pair with it, and the entities in the order
+    they are scored (`bounds`: each one's best bound; None when unbounded)."""
+
+    __slots__ = ("bounds", "forced", "form_comp", "form_ub", "hits", "order")
+
+    def __init__(self, hits: dict[int, list[int]], forced: set[int],
+                 form_ub: dict[int, list[float]], form_comp: dict[int, bool],
+                 order: list[int], bounds: dict[int, float] | None) -> None:
+        self.hits = hits
+        self.forced = forced
+        self.form_ub = form_ub
+        self.form_comp = form_comp
+        self.order = order
+        self.bounds = bounds
+
+
 def _band(score: float, match: float, review: float) -> Band:
     return "match" if score >= match else "review" if score >= review else "no_match"
 
@@ -195,7 +215,13 @@ def _parse_identifier(text: str) -> list[str]:
     return [key]
 
 
-def _prepare(query: ScreeningQuery) -> _Prepared:
+#: A query name's comparable forms, its index key groups and each group's weight.
+_Named = tuple[tuple[NameForm, ...], list[list[str]], list[int] | None]
+
+
+def _prepare(query: ScreeningQuery, named: _Named | None = None) -> _Prepared:
+    """Check and parse a query. `named`: what `_name_part` made of its name and type before
+    (a batch meets the same name again with other facts)."""
     settings = get_settings()
     name = (query.name or "").strip()
     if not name and not query.identifiers:
@@ -228,8 +254,25 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
     for text in query.identifiers:
         if text.strip():
             id_keys.update(_parse_identifier(text.strip()))
+    if named is None:
+        named = _name_part(name, query.type)
+    forms, groups, spans = named
+    legal = any(f.legal for f in forms)
+    facts = QueryFacts(query.type, dob, countries, gender, frozenset(id_keys), legal)
+    match = query.match_threshold if query.match_threshold is not None else \
+        settings.match_threshold
+    review = query.review_threshold if query.review_threshold is not None else \
+        settings.review_threshold
+    limit = query.limit or settings.max_candidates
     person = None if query.type is None else query.type is EntityKind.PERSON
-    forms = name_forms(name, person, query.type is EntityKind.VESSEL) if name else ()
+    return _Prepared(forms, groups, spans, facts, person, limit, match, review)
+
+
+def _name_part(name: str, qtype: EntityKind | None) -> _Named:
+    """What the screening makes of a query's name and kind: its comparable forms and the
+    key groups the index is asked with."""
+    person = None if qtype is None else qtype is EntityKind.PERSON
+    forms = name_forms(name, person, qtype is EntityKind.VESSEL) if name else ()
     groups: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
     # A Hangul personal name looks for every spelling of its syllables, not one per scheme
@@ -250,14 +293,7 @@ def _prepare(query: ScreeningQuery) -> _Prepared:
                 groups.append(group)
                 if spans is not None:
                     spans.append(1)
-    legal = any(f.legal for f in forms)
-    facts = QueryFacts(query.type, dob, countries, gender, frozenset(id_keys), legal)
-    match = query.match_threshold if query.match_threshold is not None else \
-        settings.match_threshold
-    review = query.review_threshold if query.review_threshold is not None else \
-        settings.review_threshold
-    limit = query.limit or settings.max_candidates
-    return _Prepared(forms, groups, spans, facts, person, limit, match, review)
+    return forms, groups, spans
 
 
 def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
@@ -277,6 +313,43 @@ def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
                 seen.add(key)
                 out.append((form, name.kind))
     return out
+
+
+
+class NameMemo:
+    """A bounded, thread-safe memory of what a screener found for recent query names
+    (`Screener.screen_hits(query, memo)`): a customer file names the same person many
+    times with other dates of birth, and most of a screening is the name's. Least
+    recently used entries go first. It belongs to one screener (entity numbers are its)."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self._held: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._held.get(key)
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._held.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._held[key] = value
+            self._held.move_to_end(key)
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
 # ------------------------------------------------------------------------- the screener
@@ -393,10 +466,23 @@ class Screener:
         """Score the index's candidates, best first.
 
         With a `limit`, only candidates scoring at least `LIST_FLOOR_BELOW_REVIEW` under the
-        review threshold are kept, and entities are scored exactly in decreasing order of a
-        vectorised upper bound of their score (see `matching.name_v1.bounds`), stopping once
-        the bound falls below that floor or the `limit`-th exact score: the same list as
-        scoring them all.
+        review threshold (or `floor`) are kept, and entities are scored exactly in
+        decreasing order of a vectorised upper bound of their score (see
+        `matching.name_v1.bounds`), stopping once the bound falls below that floor or the
+        `limit`-th exact score: the same list as scoring them all.
+        """
+        if floor is None:
+            floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
+        return self._rank(prep, self._propose(prep, limit is not None, floor), limit, floor)
+
+    def _propose(self, prep: _Prepared, bounded: bool, floor: float) -> _Proposal:
+        """The entities the index proposes for the query's name and identifiers, with the
+        bounds of their forms and in the order `_rank` scores them.
+
+        Entities whose bound cannot reach `floor` whatever the query's date of birth and
+        country add are left out (`_rank` would stop before them): what is left depends on
+        the name, kind, identifiers and floor only, so a batch reuses it for every row with
+        that name.
         """
         hits: dict[int, list[int]] = {}
         fids = _NO_FORMS
@@ -406,55 +492,71 @@ class Screener:
             fids = self.index.lookup(prep.groups, CANDIDATE_FORMS, prep.spans)
             fid_list = fids.tolist()
             ent_list = self.index.form_entity[fids].tolist()
-            for fid, ent in zip(fid_list, ent_list, strict=True):
-                hits.setdefault(ent, []).append(fid)
         forced: set[int] = set()
         for key in prep.facts.id_keys:
             for ent in self.index.by_identifier(key):
-                hits[ent] = list(self._entity_forms[ent])
                 forced.add(ent)
         form_ub: dict[int, list[float]] = {}
         form_comp: dict[int, bool] = {}
-        if limit is None:
-            order = list(hits)
-            bounds = None
-        else:
-            ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
-            orders = hangul_reading_orders(prep.forms[0].text) if prep.forms else ()
-            if orders:
-                # A Hangul personal name is compared with person names syllable by syllable
-                # against every accepted spelling (names.hangul_latin_similarity), which the
-                # token bounds do not model: its own bound (names.hangul_name_bound) for person
-                # forms, those whose extra-token weight is the person one.
-                person_w = EXTRA_TOKEN_WEIGHT["person"]
-                for k, is_person in enumerate((self._tokens.alpha[fids] == person_w).tolist()):
-                    if is_person:
-                        form = self._forms[fid_list[k]]
-                        ubq[:, k] = hangul_name_bound(orders, form.text, form.joined,
-                                                      form.raw_tokens)
-                        comp[k] = True
-            ubq *= self._kind_factor[fids]
-            ent_ub: dict[int, float] = {}
+        if not bounded:
+            for fid, ent in zip(fid_list, ent_list, strict=True):
+                hits.setdefault(ent, []).append(fid)
+            for ent in forced:
+                hits[ent] = list(self._entity_forms[ent])
+            return _Proposal(hits, forced, form_ub, form_comp, list(hits), None)
+        ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
+        orders = hangul_reading_orders(prep.forms[0].text) if prep.forms else ()
+        if orders:
+            # A Hangul personal name is compared with person names syllable by syllable
+            # against every accepted spelling (names.hangul_latin_similarity), which the
+            # token bounds do not model: its own bound (names.hangul_name_bound) for person
+            # forms, those whose extra-token weight is the person one.
+            person_w = EXTRA_TOKEN_WEIGHT["person"]
+            for k, is_person in enumerate((self._tokens.alpha[fids] == person_w).tolist()):
+                if is_person:
+                    form = self._forms[fid_list[k]]
+                    ubq[:, k] = hangul_name_bound(orders, form.text, form.joined,
+                                                  form.raw_tokens)
+                    comp[k] = True
+        ubq *= self._kind_factor[fids]
+        # What the facts add at most (an identifier, a date of birth, a country given):
+        # an entity none of whose forms reaches the floor with that is never scored.
+        live: set[int] | None = None
+        if fid_list and 1e-6 < floor <= 0.9:
+            most = PRIMARY_BONUS + (0.3 if prep.facts.id_keys else 0.0) + 0.06 + 0.03
+            reach = NAME_WEIGHT * ubq.max(axis=0) + (most + 1e-9) >= floor
+            live = set(np.asarray(ent_list)[reach].tolist())
+        ent_ub: dict[int, float] = {}
+        if live is None or live:
             for fid, ent, fu, c in zip(fid_list, ent_list, ubq.T.tolist(), comp.tolist(),
                                        strict=True):
+                if live is not None and ent not in live:
+                    continue
+                hits.setdefault(ent, []).append(fid)
                 form_ub[fid] = fu
                 form_comp[fid] = c
                 top_u = max(fu)
                 if top_u > ent_ub.get(ent, -1.0):
                     ent_ub[ent] = top_u
-            for ent in forced:
-                ent_ub[ent] = math.inf
-            order = sorted(ent_ub, key=lambda e: -ent_ub[e])
-            bounds = ent_ub
+        for ent in forced:
+            hits[ent] = list(self._entity_forms[ent])
+            ent_ub[ent] = math.inf
+        order = sorted(ent_ub, key=lambda e: -ent_ub[e])
+        return _Proposal(hits, forced, form_ub, form_comp, order, ent_ub)
+
+    def _rank(self, prep: _Prepared, prop: _Proposal, limit: int | None,
+              floor: float) -> list[tuple[Scored, int]]:
+        """Score the proposed entities exactly (in the order of their bounds, when they
+        have them), best first."""
+        bounds = prop.bounds
+        hits, forced, form_ub, form_comp = prop.hits, prop.forced, prop.form_ub, prop.form_comp
         facts_q = prep.facts
         plus = PRIMARY_BONUS + (0.3 if facts_q.id_keys else 0.0) + \
             (0.06 if facts_q.date else 0.0) + (0.03 if facts_q.countries else 0.0)
         out: list[tuple[Scored, int]] = []
         top: list[float] = []
-        if floor is None:
-            floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
         forms, kinds = self._forms, self._form_kinds
-        for ent in order:
+        for ent in prop.order:
             facts = self._facts[ent]
             if bounds is not None:
                 u = bounds[ent]
@@ -560,12 +662,35 @@ class Screener:
     def screen_many(self, queries: Iterable[ScreeningQuery | str]) -> list[ScreeningResult]:
         return [self.screen(q) for q in queries]
 
-    def screen_hits(self, query: ScreeningQuery) -> list[Candidate]:
+    def screen_hits(self, query: ScreeningQuery,
+                    memo: NameMemo | None = None) -> list[Candidate]:
         """Only the candidates in the match or review band, best first, as `screen()` would
         give them: the batch path. Exact scoring stops at the review threshold rather than
-        below it (the bounds prune more), and no result model is built."""
-        prep = _prepare(query)
-        scored = self._score(prep, prep.limit, floor=prep.review)
+        below it (the bounds prune more), and no result model is built.
+
+        `memo`: what earlier queries of this screener with the same name, kind,
+        identifiers and review threshold found (their name's forms and the proposed
+        entities with their bounds), reused so that only the facts of this one (date of
+        birth, country, gender) are scored again: the same hits as without it.
+        """
+        if memo is None:
+            prep = _prepare(query)
+            scored = self._score(prep, prep.limit, floor=prep.review)
+            return [self._candidate(s, ent, prep) for s, ent in scored]
+        key = (query.name, query.type, tuple(query.identifiers), query.review_threshold)
+        held = memo.get(key)
+        prop: _Proposal | None = None
+        if held is not None:
+            named, prop, floor = held
+            prep = _prepare(query, named)
+            if prep.review != floor:  # the configured threshold changed
+                prop = None
+        if prop is None:
+            prep = _prepare(query)
+            prop = self._propose(prep, True, prep.review)
+            # The key groups served the lookup only.
+            memo.put(key, ((prep.forms, [], None), prop, prep.review))
+        scored = self._rank(prep, prop, prep.limit, prep.review)
         return [self._candidate(s, ent, prep) for s, ent in scored]
 
     def _candidate(self, s: Scored, ent: int, prep: _Prepared) -> Candidate:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,13 @@ from proscribe.batch.columns import ColumnMap, RowError, row_query
 from proscribe.errors import ProscribeError
 
 if TYPE_CHECKING:
-    from proscribe.screening import Candidate, Screener
+    from proscribe.screening import Candidate, NameMemo, Screener
 
 BANDS = ("match", "review", "no_match")
 
 _CACHE: dict[str, Screener] = {}
 _CACHE_LOCK = threading.Lock()
+_MEMOS: weakref.WeakKeyDictionary[Screener, NameMemo] = weakref.WeakKeyDictionary()
 
 
 def cached_screener(index_path: str) -> Screener:
@@ -37,6 +39,18 @@ def cached_screener(index_path: str) -> Screener:
             warm_up()
             _CACHE[index_path] = screener
         return screener
+
+
+def name_memo(screener: Screener) -> NameMemo:
+    """This process's memory of the names `screener` has screened (`NameMemo`): a customer
+    file names the same person again in later partitions, with other facts."""
+    with _CACHE_LOCK:
+        memo = _MEMOS.get(screener)
+        if memo is None:
+            from proscribe.screening import NameMemo
+
+            memo = _MEMOS[screener] = NameMemo()
+        return memo
 
 
 @dataclass(slots=True)
@@ -86,13 +100,15 @@ def screen_rows(
             out.rejects.append(_reject(line, _validation_reason(exc), record))
             continue
         kept.append((line, record))
-    # A customer file repeats names (and whole rows): each distinct query is screened once.
+    # A customer file repeats names (and whole rows): each distinct query is screened once,
+    # and the name's part of it (forms, lookup, bounds) once per name while it is recent.
+    memo = name_memo(screener)
     seen: dict[str, list[Candidate]] = {}
     for (line, record), query in zip(kept, queries, strict=True):
         key = query.model_dump_json()
         hits = seen.get(key)
         if hits is None:
-            hits = seen[key] = screener.screen_hits(query)
+            hits = seen[key] = screener.screen_hits(query, memo)
         best = "no_match"
         for cand in hits:
             band = str(getattr(cand.band, "value", cand.band))
@@ -152,4 +168,5 @@ def _validation_reason(exc: Exception) -> str:
     return str(exc)
 
 
-__all__ = ["BANDS", "PartitionResult", "cached_screener", "screen_partition", "screen_rows"]
+__all__ = ["BANDS", "PartitionResult", "cached_screener", "name_memo", "screen_partition",
+           "screen_rows"]
