@@ -190,6 +190,7 @@ class _Proposal:
         self.bounds = bounds
 
 
+
 def _band(score: float, match: float, review: float) -> Band:
     return "match" if score >= match else "review" if score >= review else "no_match"
 
@@ -217,6 +218,9 @@ def _parse_identifier(text: str) -> list[str]:
 
 #: A query name's comparable forms, its index key groups and each group's weight.
 _Named = tuple[tuple[NameForm, ...], list[list[str]], list[int] | None]
+#: What a batch keeps of a name that proposes no entity able to reach the review band.
+_NOTHING: _Named = ((), [], None)
+_NO_PROPOSAL = _Proposal({}, set(), {}, {}, [], {})
 
 
 def _prepare(query: ScreeningQuery, named: _Named | None = None) -> _Prepared:
@@ -688,8 +692,13 @@ class Screener:
         if prop is None:
             prep = _prepare(query)
             prop = self._propose(prep, True, prep.review)
-            # The key groups served the lookup only.
-            memo.put(key, ((prep.forms, [], None), prop, prep.review))
+            if prop.order:
+                # The key groups served the lookup only.
+                memo.put(key, ((prep.forms, [], None), prop, prep.review))
+            else:
+                # Most names of a customer file propose nothing that can reach the band:
+                # one shared entry, nothing of theirs kept.
+                memo.put(key, (_NOTHING, _NO_PROPOSAL, prep.review))
         scored = self._rank(prep, prop, prep.limit, prep.review)
         return [self._candidate(s, ent, prep) for s, ent in scored]
 

@@ -7,6 +7,7 @@ for every partition it is given afterwards.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import weakref
@@ -132,6 +133,12 @@ def screen_rows(
                 }
             )
         out.bands[best] += 1
+    # What this partition left in the caches and the name memo is long-lived: freeze it out
+    # of the cycle collector, whose full collections otherwise walk it again and again
+    # (150,000 Faker rows on one core: 9.1 s of collections with the memo, 3.4 s frozen
+    # after every 5,000 rows; 3.5 s and 2.2 s without the memo). Nothing the screening keeps
+    # holds a reference cycle, so nothing frozen is kept alive by it (runtime.gc_paused).
+    gc.freeze()
     return out
 
 
