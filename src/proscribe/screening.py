@@ -190,7 +190,6 @@ class _Proposal:
         self.bounds = bounds
 
 
-
 def _band(score: float, match: float, review: float) -> Band:
     return "match" if score >= match else "review" if score >= review else "no_match"
 
