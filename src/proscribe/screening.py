@@ -439,6 +439,11 @@ class Screener:
         return cls(ents, list(versions), forms, kinds, entity_forms, index)
 
     # ------------------------------------------------------------------ lookups
+    @property
+    def algorithm(self) -> AlgorithmInfo:
+        """The algorithm (id, version, settings) that every result of this screener names."""
+        return self._algo
+
     def entity(self, entity_id: str) -> Entity | None:
         n = self._by_id.get(entity_id)
         return None if n is None else self._entities[n]

@@ -85,7 +85,7 @@ def _now() -> datetime:
 
 def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
     """One monitoring pass over the current list versions and the customer register."""
-    from proscribe.screening import Screener, ScreeningQuery
+    from proscribe.screening import NameMemo, Screener, ScreeningQuery
 
     report = MonitorReport(run_id=uuid.uuid4().hex[:16])
     current = {v.source: v for v in store.current_versions()}
@@ -136,14 +136,15 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
     algorithm: dict[str, Any] = {}
 
     def screen(screener: Screener, group: list[Customer]) -> None:
-        results = screener.screen_many([ScreeningQuery(**c.query) for c in group])
-        for c, result in zip(group, results, strict=True):
-            if not algorithm:
-                algorithm.update(result.algorithm.model_dump(mode="json"))
-            found[c.id] = {
-                cand.entity_id: cand.model_dump(mode="json")
-                for cand in result.candidates if cand.band != "no_match"
-            }
+        # The hits as screen() lists them in the match and review bands, through the batch
+        # path: customers who share a name share its lookup and bounds (NameMemo).
+        queries = [ScreeningQuery(**c.query) for c in group]
+        if not algorithm:
+            algorithm.update(screener.algorithm.model_dump(mode="json"))
+        memo = NameMemo()
+        for c, query in zip(group, queries, strict=True):
+            found[c.id] = {cand.entity_id: cand.model_dump(mode="json")
+                           for cand in screener.screen_hits(query, memo)}
 
     if pending:
         full_entities = [i.entity for i in info.values() if i.change != "removed"]
