@@ -13,7 +13,9 @@ import pickle
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -171,23 +173,26 @@ class _Prepared:
         self.review = review
 
 
+@dataclass(slots=True)
 class _Proposal:
     """What `Screener._propose` found for a query name: each proposed entity's forms (by
     entity), the entities an identifier forced in, the bound of each form against each
     query form and whether a compound could pair with it, and the entities in the order
     they are scored (`bounds`: each one's best bound; None when unbounded)."""
 
-    __slots__ = ("bounds", "forced", "form_comp", "form_ub", "hits", "order")
+    hits: dict[int, list[int]]
+    forced: set[int]
+    form_ub: dict[int, list[float]]
+    form_comp: dict[int, bool]
+    order: list[int]
+    bounds: dict[int, float] | None
 
-    def __init__(self, hits: dict[int, list[int]], forced: set[int],
-                 form_ub: dict[int, list[float]], form_comp: dict[int, bool],
-                 order: list[int], bounds: dict[int, float] | None) -> None:
-        self.hits = hits
-        self.forced = forced
-        self.form_ub = form_ub
-        self.form_comp = form_comp
-        self.order = order
-        self.bounds = bounds
+
+def _facts_bonus(identifiers: bool, date: bool, country: bool) -> float:
+    """What a query's facts can add to an entity's raw score at most, the primary-name
+    bonus included (an identifier, a date of birth, a country)."""
+    return PRIMARY_BONUS + (0.3 if identifiers else 0.0) + (0.06 if date else 0.0) + \
+        (0.03 if country else 0.0)
 
 
 def _band(score: float, match: float, review: float) -> Band:
@@ -318,7 +323,6 @@ def _entity_forms(entity: Entity) -> list[tuple[NameForm, NameKind]]:
     return out
 
 
-
 class NameMemo:
     """A bounded, thread-safe memory of what a screener found for recent query names
     (`Screener.screen_hits(query, memo)`): a customer file names the same person many
@@ -326,8 +330,6 @@ class NameMemo:
     recently used entries go first. It belongs to one screener (entity numbers are its)."""
 
     def __init__(self, size: int = 50_000) -> None:
-        from collections import OrderedDict
-
         self.size = size
         self._held: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
@@ -527,11 +529,13 @@ class Screener:
                                                   form.raw_tokens)
                     comp[k] = True
         ubq *= self._kind_factor[fids]
-        # What the facts add at most (an identifier, a date of birth, a country given):
-        # an entity none of whose forms reaches the floor with that is never scored.
+        # What the facts add at most (its identifiers, and any date of birth and country):
+        # an entity none of whose forms reaches the floor with that is never scored. Below
+        # soft_cap's knee (0.9) a raw score is the score, and a positive floor keeps
+        # soft_cap's clamp at 0 out of it.
         live: set[int] | None = None
         if fid_list and 1e-6 < floor <= 0.9:
-            most = PRIMARY_BONUS + (0.3 if prep.facts.id_keys else 0.0) + 0.06 + 0.03
+            most = _facts_bonus(bool(prep.facts.id_keys), True, True)
             reach = NAME_WEIGHT * ubq.max(axis=0) + (most + 1e-9) >= floor
             live = set(np.asarray(ent_list)[reach].tolist())
         ent_ub: dict[int, float] = {}
@@ -559,8 +563,7 @@ class Screener:
         bounds = prop.bounds
         hits, forced, form_ub, form_comp = prop.hits, prop.forced, prop.form_ub, prop.form_comp
         facts_q = prep.facts
-        plus = PRIMARY_BONUS + (0.3 if facts_q.id_keys else 0.0) + \
-            (0.06 if facts_q.date else 0.0) + (0.03 if facts_q.countries else 0.0)
+        plus = _facts_bonus(bool(facts_q.id_keys), bool(facts_q.date), bool(facts_q.countries))
         out: list[tuple[Scored, int]] = []
         top: list[float] = []
         forms, kinds = self._forms, self._form_kinds
