@@ -11,6 +11,8 @@
    date of birth or nationality).
 4. Hangul to Latin: Korean persons of wd_korean.tsv, recall@1 of the Hangul name against an
    index of their Latin names.
+5. Cyrillic to Latin: the Cyrillic names of listed entities (Russian, Ukrainian,
+   Belarusian) against an index of the Latin names of all of them.
 
 Fixed data, fixed thresholds; prints a table per part and a final JSON line.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import defaultdict
@@ -369,7 +372,104 @@ def korean(baselines: bool) -> dict[str, Any]:
     return out
 
 
-# ----------------------------------------------------------------------------- 5. logic-v2
+# ----------------------------------------------------------------------------- 5. Cyrillic
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+
+
+def cyrillic_language(text: str) -> str:
+    """The language a Cyrillic name is written in, from the letters only that language has:
+    ў Belarusian; ї, є, ґ Ukrainian; і either (Belarusian when ы, э or ё are there too).
+    Names with none of them are Russian or could be any of the three."""
+    low = text.lower()
+    if "ў" in low:
+        return "belarusian"
+    if any(ch in low for ch in "їєґ"):
+        return "ukrainian"
+    if "і" in low:
+        return "belarusian" if any(ch in low for ch in "ыэё") else "ukrainian"
+    return "russian or undetermined"
+
+
+def cyrillic(entities: list[Entity], baselines: bool) -> dict[str, Any]:
+    """Cyrillic to Latin on the lists themselves: every Cyrillic name that a listed entity
+    also has in Latin letters (OFSI gives Russian, Ukrainian and Belarusian originals beside
+    their romanisations) is screened against an index of the Latin names of every entity.
+    The right entity first (recall@1), in the top 10, and in the match band, by the
+    language its letters show."""
+    from dataclasses import replace
+
+    settings = get_settings()
+    latin: dict[str, list[Entity]] = defaultdict(list)
+    queries: list[tuple[str, str, str, str]] = []
+    for e in entities:
+        if "@" in e.ref:  # an older version of the same list: its entity is there already
+            continue
+        lat = [nm for nm in e.names if not _CYRILLIC_RE.search(nm.value)]
+        if not lat:
+            continue
+        latin[e.source].append(replace(e, names=lat))
+        seen: set[str] = set()
+        for nm in e.names:
+            key = clean_name(nm.value)
+            if _CYRILLIC_RE.search(nm.value) and key not in seen:
+                seen.add(key)
+                queries.append((nm.value, e.id, e.kind.value, e.source))
+    # One index per list: several lists name the same person, and another list's record
+    # of them ranking first is not a miss.
+    sources = sorted({q[3] for q in queries})
+    screeners = {src: Screener.build(latin[src], []) for src in sources}
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    started = time.perf_counter()
+    for text, eid, kind, src in queries:
+        result = screeners[src].screen(ScreeningQuery(name=text, type=kind, limit=10))
+        ids = [c.entity_id for c in result.candidates]
+        for g in ("all", cyrillic_language(text)):
+            c = groups[g]
+            c[0] += 1
+            c[1] += bool(ids) and ids[0] == eid
+            c[2] += eid in ids
+            c[3] += any(c_.entity_id == eid and c_.score >= settings.match_threshold
+                        for c_ in result.candidates)
+    seconds = time.perf_counter() - started
+    table = []
+    out: dict[str, Any] = {}
+    for g, (n, r1, r10, m) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
+        table.append(["name-v1", g, n, r1 / n, r10 / n, m / n])
+        out[f"name-v1/{g}"] = {"n": n, "recall@1": round(r1 / n, 4),
+                               "recall@10": round(r10 / n, 4), "match_band": round(m / n, 4)}
+    if baselines:
+        from anyascii import anyascii
+        from rapidfuzz import fuzz, process
+
+        names: list[str] = []
+        owners: list[str] = []
+        for e in (e for src in sources for e in latin[src]):
+            for nm in e.names:
+                names.append(clean_name(nm.value))
+                owners.append(e.id)
+        bgroups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        pools = {src: [k for k, o in enumerate(owners) if o.startswith(src + ":")]
+                 for src in sources}
+        for text, eid, _, src in queries:
+            pool = pools[src]
+            best = process.extractOne(clean_name(anyascii(text)), [names[k] for k in pool],
+                                      scorer=fuzz.token_sort_ratio)
+            if best is not None:
+                best = (best[0], best[1], pool[best[2]])
+            for g in ("all", cyrillic_language(text)):
+                bgroups[g][0] += 1
+                bgroups[g][1] += bool(best and owners[best[2]] == eid)
+        for g, (n, r1) in sorted(bgroups.items(), key=lambda kv: -kv[1][0]):
+            table.append(["anyascii + token_sort", g, n, r1 / n, "", ""])
+            out[f"token_sort/{g}/recall@1"] = round(r1 / n, 4)
+    n_ent = sum(len(latin[src]) for src in sources)
+    print_table(f"Cyrillic -> Latin, list names ({', '.join(sources)}: {n_ent} entities, "
+                f"{seconds:.1f} s)",
+                ["algorithm", "language", "n", "recall@1", "recall@10", "match band"], table)
+    return out
+
+
+# ----------------------------------------------------------------------------- 6. logic-v2
 def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
                     n_pos: int) -> dict[str, Any]:
     """nomenklatura logic-v2 (bench extra, never imported by the package) on fixed samples:
@@ -481,7 +581,7 @@ def main() -> None:
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--errors", action="store_true",
                         help="list every name_bench error at the match band")
-    parser.add_argument("--parts", default="pairs,positives,negatives,korean,logic-v2")
+    parser.add_argument("--parts", default="pairs,positives,negatives,korean,cyrillic,logic-v2")
     parser.add_argument("--lv2-pairs", type=int, default=300)
     parser.add_argument("--lv2-positives", type=int, default=100)
     args = parser.parse_args()
@@ -501,6 +601,8 @@ def main() -> None:
         result["negatives"] = negatives(screener, args.negatives)
     if "korean" in parts:
         result["korean"] = korean(baselines)
+    if "cyrillic" in parts:
+        result["cyrillic"] = cyrillic(entities, baselines)
     if "logic-v2" in parts:
         result["logic_v2"] = logic_v2_sample(screener, screener.entities, args.lv2_pairs,
                                              args.lv2_positives)

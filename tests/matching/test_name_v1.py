@@ -134,3 +134,11 @@ def test_a_single_common_word_is_not_a_match_on_a_one_word_list_name() -> None:
     assert top.entity_id == "t:u" and top.band == "review"
     assert "common_name" in {r.feature for r in top.explanation}
 
+
+
+def test_an_organisations_initials_are_one_acronym_and_a_kindless_name_keeps_both() -> None:
+    assert [f.tokens for f in name_forms("A.B.C. Trading Company", False)] == [("abc", "trading")]
+    assert [f.tokens for f in name_forms("U.N.I. Empresa S.A.", False)] == [("uni", "empresa")]
+    kindless = [f.tokens for f in name_forms("J.R. Smith", None)]
+    assert ("j", "r", "smith") in kindless and ("jr", "smith") in kindless
+    assert [f.tokens for f in name_forms("J.R. Smith", True)] == [("j", "r", "smith")]

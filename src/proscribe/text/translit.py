@@ -1,6 +1,8 @@
 """Transliteration into several comparable Latin forms, not one lossy key.
 
-- Cyrillic: iuliia's ICAO Doc 9303 (passports), BGN/PCGN and GOST 7.79 / Wikipedia schemes.
+- Cyrillic: iuliia's ICAO Doc 9303 (passports), BGN/PCGN and GOST 7.79 / Wikipedia schemes,
+  which are Russian ones, plus Ukraine's national scheme (below), which none of the
+  installed libraries has.
 - Han: pypinyin (pinyin, syllables apart and given name joined) plus its Wade-Giles style.
 - Hangul: hand tables (below), because no installed library romanises Hangul into the
   McCune-Reischauer and DPRK spellings that sanctions lists use ("Kim Jong Un",
@@ -299,8 +301,49 @@ def _cyrillic_forms(text: str) -> list[str]:
         parts = [w[k] for w in words]
         if all(p is not None for p in parts):
             out.append(" ".join(p for p in parts if p is not None))
+    out.append(" ".join(_ukrainian_word(w) for w in text.split(" ")))
     out.append(anyascii(text))
     return out
+
+
+# Ukraine's national transliteration (Cabinet of Ministers resolution No. 55 of 27 January
+# 2010), the spelling of Ukrainian passports and of the Latin names that lists give
+# Ukrainian persons (Volodymyr Oleksandrovych Zelenskyy, Yuliia Tymoshenko, Hryhorii):
+# г is h and и is y, where every Russian scheme reads them g and i. iuliia has Russian
+# schemes only. Applied to every Cyrillic name, as a Russian-looking name may be a
+# Ukrainian one (Володимир Зеленський has no letter that only Ukrainian writes). The
+# letters Ukrainian does not write get their Belarusian passport values (ў u, ы y, э e,
+# ё io), which is also how lists spell Belarusians (Siarhei, Yakaulevich).
+_UK_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+    "я": "ia", "ў": "u", "ы": "y", "э": "e", "ё": "io", "ъ": "", "'": "", "’": "",
+    "ʼ": "",
+}
+_UK_APOSTROPHES = frozenset("'’ʼ")
+#: At the start of a word (an apostrophe inside a word does not start one: Znamianka).
+_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "ё": "yo"}
+
+
+@lru_cache(maxsize=65536)
+def _ukrainian_word(word: str) -> str:
+    """`word` (lower case) under Ukraine's 2010 national scheme; characters it has no
+    value for are kept as they are (anyascii reads them after)."""
+    out: list[str] = []
+    start = True
+    prev = ""
+    for ch in word:
+        if start and ch in _UK_INITIAL:
+            out.append(_UK_INITIAL[ch])
+        elif ch == "г" and prev == "з":
+            out.append("gh")  # зг is zgh, apart from zh (ж): Zghurskyi
+        else:
+            out.append(_UK_LETTERS.get(ch, ch))
+        start = not ch.isalpha() and ch not in _UK_APOSTROPHES
+        prev = ch
+    return "".join(out)
 
 
 _CYRILLIC_SCHEMES = ("ICAO_DOC_9303", "BGN_PCGN", "WIKIPEDIA", "GOST_779")

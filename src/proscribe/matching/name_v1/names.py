@@ -149,6 +149,17 @@ def name_forms(value: str, person: bool | None = None,
             else:
                 rest, legal = split_legal_forms(" ".join(raw))
                 tokens = tuple(rest.split())
+                acronym = _join_initials(tokens)
+                if acronym is not tokens:
+                    # Written together, the letters may also be a legal form ("S.A.").
+                    rest, more = split_legal_forms(" ".join(acronym))
+                    acronym = tuple(rest.split())
+                    if person is None:  # perhaps a person's initials: both forms
+                        if acronym and acronym not in seen:
+                            seen.add(acronym)
+                            out.append(NameForm(value, acronym, tuple(raw), legal + more))
+                    else:
+                        tokens, legal = acronym, legal + more
             if not tokens or tokens in seen:
                 continue
             seen.add(tokens)
@@ -165,6 +176,26 @@ def name_forms(value: str, person: bool | None = None,
         toks = tuple(cleaned.split()) or (cleaned,)
         out.append(NameForm(value, toks, toks, ()))
     return tuple(out)
+
+
+def _join_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """An organisation's run of single letters is one acronym: "A.B.C. Company" is "abc",
+    as written together, and not three initials that may come in any order ("C.B.A.")."""
+    if len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    run: list[str] = []
+    for t in tokens:
+        if len(t) == 1 and t.isalpha():
+            run.append(t)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(t)
+    if run:
+        out.append("".join(run))
+    return tokens if len(out) == len(tokens) else tuple(out)
 
 
 def token_weight(token: str) -> float:
