@@ -295,7 +295,7 @@ def _cyrillic_forms(text: str) -> list[str]:
     iuliia translates word by word (a letter's context never crosses a space), so each
     word's renderings are cached: customer files repeat given names and surnames. A scheme
     that fails on any word is left out for the whole name, as before."""
-    words = [_cyrillic_word(w) for w in text.split(" ")]
+    words = [cyrillic_word_forms(w) for w in text.split(" ")]
     out = []
     for k in range(len(_CYRILLIC_SCHEMES)):
         parts = [w[k] for w in words]
@@ -350,7 +350,9 @@ _CYRILLIC_SCHEMES = ("ICAO_DOC_9303", "BGN_PCGN", "WIKIPEDIA", "GOST_779")
 
 
 @lru_cache(maxsize=65536)
-def _cyrillic_word(word: str) -> tuple[str | None, ...]:
+def cyrillic_word_forms(word: str) -> tuple[str | None, ...]:
+    """One Cyrillic word under each of iuliia's schemes (`_CYRILLIC_SCHEMES`; None where
+    one fails on it)."""
     import iuliia
 
     out: list[str | None] = []
@@ -388,6 +390,9 @@ def warm_up() -> None:
     a one-off `proscribe screen`, which would pay it for nothing."""
     _han_forms("王")
     _cyrillic_forms("ива")
+    from proscribe.text.ru_org import english_reading
+
+    english_reading("завод")  # the Snowball stemmer
 
 
 @lru_cache(maxsize=65536)

@@ -23,6 +23,7 @@ from proscribe.text.sinokorean import (
 )
 from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
+from proscribe.text.ru_org import english_reading
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
 from proscribe.text.wadegiles import pinyin_readings
 
@@ -123,7 +124,14 @@ def name_forms(value: str, person: bool | None = None,
     the name of a ship, whose prefix (MV, M/T...) is dropped."""
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    for latin in latin_forms(value):
+    latins = latin_forms(value)
+    if person is not True and not value.isascii():
+        # A Russian organisation name read into English (text/ru_org.py), as lists give
+        # them: "Российский фонд прямых инвестиций" is Russian Direct Investment Fund.
+        english = english_reading(clean_name(value))
+        if english is not None and english not in latins:
+            latins = (*latins, english)
+    for latin in latins:
         raw = latin.split()
         if vessel:
             raw = strip_vessel_prefix(raw)
