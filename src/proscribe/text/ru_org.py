@@ -10,7 +10,7 @@ form counts only when at least one word was read; its legal forms are English on
 ("акционерное общество" is "joint stock company"), which `split_legal_forms` knows.
 
 Words are compared by their Snowball stem (snowballstemmer's Russian algorithm, the one
-search engines use), so that one entry covers a word's cases, numbers and genders
+search engines use, run by PyStemmer's C build when installed: 1 µs a word against 70), so that one entry covers a word's cases, numbers and genders
 (российский, российская, российской: российск). The table is written by hand from the
 words common in Russian company and state body names: no package translates them, and a
 machine translation model would be heavier than the whole matcher. A word whose stem is

@@ -117,6 +117,9 @@ def strip_vessel_prefix(raw: list[str]) -> list[str]:
     return raw
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 @lru_cache(maxsize=65536)
 def name_forms(value: str, person: bool | None = None,
                vessel: bool = False) -> tuple[NameForm, ...]:
@@ -125,7 +128,7 @@ def name_forms(value: str, person: bool | None = None,
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     latins = latin_forms(value)
-    if person is not True and not value.isascii():
+    if person is not True and not value.isascii() and _CYRILLIC.search(value):
         # A Russian organisation name read into English (text/ru_org.py), as lists give
         # them: "Российский фонд прямых инвестиций" is Russian Direct Investment Fund.
         english = english_reading(clean_name(value))
