@@ -190,23 +190,34 @@ def name_forms(value: str, person: bool | None = None,
 
 
 def _join_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """An organisation's run of single letters is one acronym: "A.B.C. Company" is "abc",
-    as written together, and not three initials that may come in any order ("C.B.A.")."""
+    """An organisation's run of three or more single letters is one acronym: "A.B.C.
+    Company" is "abc", as written together, and not three initials that may come in any
+    order ("C.B.A."). A pair of letters is joined only when it is a legal form ("S.A.",
+    "N.A."): "U.S." stays two initials, which meet "United States"."""
     if len(tokens) < 2:
         return tokens
     out: list[str] = []
     run: list[str] = []
-    for t in tokens:
+    for t in (*tokens, ""):
         if len(t) == 1 and t.isalpha():
             run.append(t)
             continue
         if run:
-            out.append("".join(run))
+            joined = "".join(run)
+            if len(run) >= 3 or (len(run) == 2 and _is_legal_form(joined)):
+                out.append(joined)
+            else:
+                out.extend(run)
             run = []
-        out.append(t)
-    if run:
-        out.append("".join(run))
+        if t:
+            out.append(t)
     return tokens if len(out) == len(tokens) else tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _is_legal_form(token: str) -> bool:
+    rest, legal = split_legal_forms("x " + token)  # a form is split off only after a name
+    return rest.strip() == "x" and bool(legal)
 
 
 def token_weight(token: str) -> float:
