@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proscribe.matching.name_v1.names import name_forms
 from proscribe.text import clean_name
@@ -45,3 +47,11 @@ def test_an_organisation_gets_the_reading_as_a_form_and_a_person_does_not() -> N
     assert "russian fund direct investment" in kindless
     person = [" ".join(f.tokens) for f in name_forms("Новиков Центр", True)]
     assert all("center" not in t for t in person)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў -'«»0123456789AO\u0301",
+               max_size=60))
+def test_any_cyrillic_text_reads_into_ascii_or_nothing(text: str) -> None:
+    reading = english_reading(clean_name(text))
+    assert reading is None or (reading.isascii() and reading == clean_name(reading) != "")

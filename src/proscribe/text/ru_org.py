@@ -22,6 +22,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from proscribe.text.normalize import clean_name
+
 __all__ = ["english_reading"]
 
 #: Whole words, looked up before their stem.
@@ -190,15 +192,16 @@ def english_reading(text: str) -> str | None:
                 continue
         english, known = _word(w)
         read = read or known
-        if english is None:
-            english = cyrillic_word_forms(w)[0] or anyascii(w)
-        elif not english.isascii():
-            english = cyrillic_word_forms(english)[0] or anyascii(english)
+        if english is None or not english.isascii():
+            # iuliia's ICAO leaves letters it has no value for (є, ў) as they are
+            english = anyascii(cyrillic_word_forms(w if english is None else english)[0]
+                               or w)
+        english = english.strip()
         if english:
             out.append(english)
     if not read:
         return None
-    reading = " ".join(out)
+    reading = clean_name(" ".join(out))
     for russian_order, english_order in _PHRASES:
         reading = reading.replace(russian_order, english_order)
-    return reading
+    return reading or None
