@@ -55,3 +55,20 @@ def test_an_organisation_gets_the_reading_as_a_form_and_a_person_does_not() -> N
 def test_any_cyrillic_text_reads_into_ascii_or_nothing(text: str) -> None:
     reading = english_reading(clean_name(text))
     assert reading is None or (reading.isascii() and reading == clean_name(reading) != "")
+
+
+def test_the_explanation_says_the_name_was_read_into_english() -> None:
+    from proscribe.model import Entity, EntityKind, Name
+    from proscribe.screening import Screener, ScreeningQuery
+
+    entity = Entity("t", "rdif", EntityKind.ORGANIZATION,
+                    [Name("RUSSIAN DIRECT INVESTMENT FUND")])
+    screener = Screener.build([entity], [])
+    scored = screener.compare(ScreeningQuery(name="Российский фонд прямых инвестиций",
+                                             type="organization"), entity)
+    detail = dict((f, d) for f, d, _ in scored.reasons)["name_similarity"]
+    assert "read word for word into English: russian fund direct investment" in detail
+    # a transliterated name is not said to be read
+    plain = screener.compare(ScreeningQuery(name="ООО ФЛАЙ БРИДЖ", type="organization"),
+                             Entity("t", "fb", EntityKind.ORGANIZATION, [Name("FLAI BRIDZH")]))
+    assert "English" not in dict((f, d) for f, d, _ in plain.reasons)["name_similarity"]
