@@ -24,6 +24,7 @@ CASES = [
     ("володимир", "volodymyr"),
     ("сяргей", "siarhei"),           # Belarusian letters: as on Belarusian passports
     ("якаўлевіч", "yakaulevich"),
+    ("го\u0301йда", "hoida"),       # a stress mark is dropped and starts no word
 ]
 
 

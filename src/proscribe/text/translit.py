@@ -290,7 +290,8 @@ def detect_script(text: str) -> str:
 
 
 def _cyrillic_forms(text: str) -> list[str]:
-    """`text` (cleaned: single spaces) under each Cyrillic scheme, then anyascii.
+    """`text` (cleaned: single spaces) under each of iuliia's Cyrillic schemes, then
+    Ukraine's national scheme, then anyascii.
 
     iuliia translates word by word (a letter's context never crosses a space), so each
     word's renderings are cached: customer files repeat given names and surnames. A scheme
@@ -335,6 +336,8 @@ def _ukrainian_word(word: str) -> str:
     start = True
     prev = ""
     for ch in word:
+        if unicodedata.combining(ch):
+            continue  # a stress mark (Ю́лія) is not a letter and ends no word
         if start and ch in _UK_INITIAL:
             out.append(_UK_INITIAL[ch])
         elif ch == "г" and prev == "з":
