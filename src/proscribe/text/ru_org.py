@@ -19,12 +19,18 @@ ambiguous (объединение "association", объединённый "unite
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
-from proscribe.text.normalize import clean_name
+from anyascii import anyascii
 
-__all__ = ["english_reading"]
+from proscribe.text.normalize import clean_name
+from proscribe.text.translit import cyrillic_word_forms
+
+__all__ = ["english_reading", "english_reading_of"]
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 #: Whole words, looked up before their stem.
 _WORDS = {
@@ -150,7 +156,7 @@ def _word(word: str) -> tuple[str | None, bool]:
     None: transliterate the word itself."""
     if word in _WORDS:
         return _WORDS[word], True
-    if not any("\u0400" <= ch <= "\u04ff" for ch in word):
+    if not _CYRILLIC.search(word):
         return word, False
     stem = _stem(word)
     english = _STEMS.get(stem)
@@ -172,10 +178,6 @@ _PHRASES = (
 def english_reading(text: str) -> str | None:
     """`text` (a cleaned name) read word for word into English, the other words
     transliterated (ICAO, as the first Cyrillic form), or None when no word was read."""
-    from anyascii import anyascii
-
-    from proscribe.text.translit import cyrillic_word_forms
-
     out: list[str] = []
     read = False
     words = _plain(text).split()
@@ -205,3 +207,11 @@ def english_reading(text: str) -> str | None:
     for russian_order, english_order in _PHRASES:
         reading = reading.replace(russian_order, english_order)
     return reading or None
+
+
+def english_reading_of(name: str) -> str | None:
+    """`english_reading` of a name as given (cleaned here); None at once for a name
+    without a Cyrillic letter, which has no word to read."""
+    if name.isascii() or not _CYRILLIC.search(name):
+        return None
+    return english_reading(clean_name(name))

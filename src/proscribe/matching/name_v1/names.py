@@ -23,7 +23,7 @@ from proscribe.text.sinokorean import (
 )
 from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
-from proscribe.text.ru_org import english_reading
+from proscribe.text.ru_org import english_reading_of
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
 from proscribe.text.wadegiles import pinyin_readings
 
@@ -117,9 +117,6 @@ def strip_vessel_prefix(raw: list[str]) -> list[str]:
     return raw
 
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-
-
 @lru_cache(maxsize=65536)
 def name_forms(value: str, person: bool | None = None,
                vessel: bool = False) -> tuple[NameForm, ...]:
@@ -128,10 +125,10 @@ def name_forms(value: str, person: bool | None = None,
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     latins = latin_forms(value)
-    if person is not True and not value.isascii() and _CYRILLIC.search(value):
+    if person is not True:
         # A Russian organisation name read into English (text/ru_org.py), as lists give
         # them: "Российский фонд прямых инвестиций" is Russian Direct Investment Fund.
-        english = english_reading(clean_name(value))
+        english = english_reading_of(value)
         if english is not None and english not in latins:
             latins = (*latins, english)
     for latin in latins:

@@ -19,8 +19,8 @@ from proscribe.matching.name_v1.features import (
 )
 from proscribe.matching.name_v1.names import NameForm, Pair, align_forms, is_chinese_reading
 from proscribe.model import NameKind
-from proscribe.text.normalize import LEGAL_FORM_TYPES, clean_name
-from proscribe.text.ru_org import english_reading
+from proscribe.text.normalize import LEGAL_FORM_TYPES
+from proscribe.text.ru_org import english_reading_of
 from proscribe.text.phonetic import spelling_group
 from proscribe.text.translit import detect_script
 
@@ -154,7 +154,7 @@ _Best = tuple[NameForm, NameForm, NameKind, list[Pair]]
 
 def _is_english_reading(qf: NameForm) -> bool:
     """Whether query form `qf` is the English reading of its Russian words (ru_org.py)."""
-    reading = english_reading(clean_name(qf.text))
+    reading = english_reading_of(qf.text)
     return reading is not None and set(qf.raw_tokens) <= set(reading.split())
 
 
@@ -177,7 +177,7 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         if is_chinese_reading(alignment):
             shown = f"{qf.text}, read as a Chinese name: " + " ".join(
                 q[q.index("(") + 1:-1] for q, _, _ in alignment)
-        elif not qf.text.isascii() and _is_english_reading(qf):
+        elif _is_english_reading(qf):
             shown = f"{qf.text}, read word for word into English: {shown}"
         reasons.append(("name_similarity",
                         f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)",
