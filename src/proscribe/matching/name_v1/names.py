@@ -412,6 +412,14 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
     k = min(len(left_q), len(left_c))
     den += sum(left_q[:k], 0.0) + sum(left_c[:k], 0.0)
     den += alpha * (sum(left_q[k:], 0.0) + sum(left_c[k:], 0.0))
+    # An initial left opposite another (William G. Frost / William W. Frost), or one digit
+    # opposite another (Snow Storm 1 / Snow Storm 2), is a different name in its place
+    # that the characters tell for sure: both count as whole names, not at an initial's
+    # weight.
+    if k:
+        conflicts = min(sum(1 for i in range(nq) if not mq[i] and len(qt[i]) == 1),
+                        sum(1 for j in range(nc) if not mc[j] and len(ct[j]) == 1))
+        den += 2.0 * (1.0 - INITIAL_WEIGHT) * conflicts
     score = num / den if den else 0.0
     if len(pairs) > 2 and not _in_cyclic_order(pairs):
         # Order-free, but a reshuffle that is not a rotation ("LAST FIRST" is one) ranks
@@ -442,20 +450,25 @@ def _improve_with_compounds(
     qt: tuple[str, ...], ct: tuple[str, ...],
     pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]],
 ) -> list[tuple[float, tuple[int, ...], tuple[int, ...]]]:
+    # A compound holding an initial pairs only when exact ("o brien" ~ "obrien"): near
+    # enough, it is a name with an initial beside it ("william w" ~ "william" at 0.85),
+    # which would take the initial out of the comparison and an exact pair with it.
     units: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for i in range(len(qt) - 1):
         comp = qt[i] + qt[i + 1]
+        least = 1.0 if len(qt[i]) == 1 or len(qt[i + 1]) == 1 else 0.8
         for j in range(len(ct)):
             if _may_reach_compound(comp, ct[j]):
                 s = token_similarity(comp, ct[j])
-                if s >= 0.8:
+                if s >= least:
                     units.append((s, (i, i + 1), (j,)))
     for j in range(len(ct) - 1):
         comp = ct[j] + ct[j + 1]
+        least = 1.0 if len(ct[j]) == 1 or len(ct[j + 1]) == 1 else 0.8
         for i in range(len(qt)):
             if _may_reach_compound(qt[i], comp):
                 s = token_similarity(qt[i], comp)
-                if s >= 0.8:
+                if s >= least:
                     units.append((s, (i,), (j, j + 1)))
     if not units:
         return pairs
