@@ -62,6 +62,8 @@ _TOKENTABLE_FIELDS = ("_group_ids", "_key_ids", "alpha", "comp_off", "first", "f
                       "tok_off", "tokens", "weights")
 _I32 = np.int32
 _EMPTY_I32 = np.empty(0, dtype=_I32)
+#: Query rows whose (length, spelling group, phonetic key, first letter) a table keeps.
+_ROW_INFO_SIZE = 100_000
 
 
 @mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
@@ -74,7 +76,7 @@ class TokenTable:
     int32 or float64, as kernel.pxd declares them.
     """
 
-    __slots__ = _TOKENTABLE_FIELDS
+    __slots__ = (*_TOKENTABLE_FIELDS, "_rows")
 
     # Explicit pickling: in a module compiled by mypyc, pickle's default sees no fields.
     def __getstate__(self) -> dict[str, Any]:
@@ -83,6 +85,7 @@ class TokenTable:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
+        self._rows: dict[str, tuple[int, int, int, int]] = {}
 
     def __init__(self, tokens: list[str], form_tok: list[int], tok_off: list[int],
                  form_comp: list[int], comp_off: list[int], joined: list[str],
@@ -103,6 +106,7 @@ class TokenTable:
         self.keys = np.asarray([self._key_id(t, True) for t in tokens], dtype=_I32)
         wt = [token_weight(t) for t in tokens]
         self.weights = np.asarray([wt[t] for t in form_tok], dtype=np.float64)
+        self._rows = {}
 
     def _group_id(self, token: str, add: bool) -> int:
         g = spelling_group(token)
@@ -183,8 +187,7 @@ class TokenTable:
                 mine.append(r)
             maps.append(mine)
         rows = list(row_of)
-        info = np.asarray([[len(r), self._group_id(r, False), self._key_id(r, False),
-                            ord(r[0]) if r else -1] for r in rows], dtype=_I32)
+        info = np.asarray([self._row_info(r) for r in rows], dtype=_I32)
         sim = np.empty((len(rows), ncols))
         sim_bounds(cdist(rows, cols, scorer=OSA.distance, dtype=_I32, workers=1), info,
                    col_ids, self.lengths, self.first, self.groups, self.keys,
@@ -208,6 +211,18 @@ class TokenTable:
                         self.alpha, f32, jd, self.joined_len, len(qf.joined), COMPOUND_MIN,
                         np.empty(2 * rowmap.shape[0] + nq + 2 * nt), best[qi], compound)
         return best, compound.view(bool)
+
+    def _row_info(self, row: str) -> tuple[int, int, int, int]:
+        """A query row's length, spelling-group id, phonetic-key id and first letter, as
+        `kernel.sim_bounds` reads them; kept, as queries repeat their words (working them
+        out again was about 6 us a row)."""
+        got = self._rows.get(row)
+        if got is None:
+            if len(self._rows) >= _ROW_INFO_SIZE:
+                self._rows.clear()
+            got = self._rows[row] = (len(row), self._group_id(row, False),
+                                     self._key_id(row, False), ord(row[0]) if row else -1)
+        return got
 
     def _scratch(self) -> np.ndarray:
         """This thread's int32 row of -1, one slot per vocabulary entry (kernel.gather)."""
