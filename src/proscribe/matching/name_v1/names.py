@@ -398,7 +398,12 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
         for j in cj:
             mc[j] = True
         out.append((" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), s))
-    matched = len(pairs)
+    # Extra names count less once two names matched: words like "al" or "bin" matching
+    # do not make a name (Bashar al-Assad is not al-Assad with a name added).
+    matched = 0
+    for _, qi, cj in pairs:
+        if any(wq[i] != MINOR_WEIGHT for i in qi) or any(wc[j] != MINOR_WEIGHT for j in cj):
+            matched += 1
     alpha = EXTRA_TOKEN_WEIGHT["person" if person else "other"] if matched >= 2 else 1.0
     if person and alpha < 1.0 and (_looks_korean(qt) or _looks_korean(ct)):
         # A Korean given name is two syllables: one of them missing is another given name
