@@ -398,32 +398,44 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
         for j in cj:
             mc[j] = True
         out.append((" ".join(qt[i] for i in qi), " ".join(ct[j] for j in cj), s))
-    # Extra names count less once two names matched: words like "al" or "bin" matching
-    # do not make a name (Bashar al-Assad is not al-Assad with a name added).
-    matched = 0
-    for _, qi, cj in pairs:
-        if any(wq[i] != MINOR_WEIGHT for i in qi) or any(wc[j] != MINOR_WEIGHT for j in cj):
-            matched += 1
+    # Extra names count less once two names matched: in a person's name, particles like
+    # "al" or "bin" matching do not make a name (Bashar al-Assad is not al-Assad with a
+    # name added). An organisation's generic words are part of its name (Deutsche Bank).
+    matched = len(pairs)
+    if person:
+        matched = 0
+        for _, qi, cj in pairs:
+            if any(wq[i] != MINOR_WEIGHT for i in qi) or \
+                    any(wc[j] != MINOR_WEIGHT for j in cj):
+                matched += 1
     alpha = EXTRA_TOKEN_WEIGHT["person" if person else "other"] if matched >= 2 else 1.0
     if person and alpha < 1.0 and (_looks_korean(qt) or _looks_korean(ct)):
         # A Korean given name is two syllables: one of them missing is another given name
         # (Kim Chol is not Kim Yong Chol).
         alpha = 1.0
-    left_q = sorted((wq[i] for i in range(nq) if not mq[i]), reverse=True)
-    left_c = sorted((wc[j] for j in range(nc) if not mc[j]), reverse=True)
+    # Unpaired tokens, heaviest first; for an organisation or a vessel, whether each is a
+    # number (first among equal weights).
+    left_q = sorted(((wq[i], not person and _is_number(qt[i]))
+                     for i in range(nq) if not mq[i]), reverse=True)
+    left_c = sorted(((wc[j], not person and _is_number(ct[j]))
+                     for j in range(nc) if not mc[j]), reverse=True)
     # A token left on both sides is a different name in its place (al-Mosuli / al-Tikriti):
     # it counts fully on both. Tokens left on one side only are extra names (a middle name,
     # a patronymic on either side) and count `alpha` once two tokens matched.
     k = min(len(left_q), len(left_c))
-    den += sum(left_q[:k], 0.0) + sum(left_c[:k], 0.0)
-    den += alpha * (sum(left_q[k:], 0.0) + sum(left_c[k:], 0.0))
-    # An initial left opposite another (William G. Frost / William W. Frost), or one digit
-    # opposite another (Snow Storm 1 / Snow Storm 2), is a different name in its place
-    # that the characters tell for sure: both count as whole names, not at an initial's
-    # weight.
+    for side in (left_q, left_c):
+        for n, (w, number) in enumerate(side):
+            counted = w if n < k else alpha * w
+            # A number tells an organisation or a vessel from its namesakes (Fund II,
+            # Bowne Global Solutions II, Storm 2 and Storm 1): left unpaired, it counts as
+            # a whole name, never as an extra word.
+            den += 1.0 if number else counted
+    # An initial left opposite another (William G. Frost / William W. Frost) is a
+    # different name in its place that the letters tell for sure: both count as whole
+    # names, not at an initial's weight.
     if k:
-        conflicts = min(sum(1 for i in range(nq) if not mq[i] and len(qt[i]) == 1),
-                        sum(1 for j in range(nc) if not mc[j] and len(ct[j]) == 1))
+        conflicts = min(sum(1 for i in range(nq) if not mq[i] and _is_initial(qt[i])),
+                        sum(1 for j in range(nc) if not mc[j] and _is_initial(ct[j])))
         den += 2.0 * (1.0 - INITIAL_WEIGHT) * conflicts
     score = num / den if den else 0.0
     if len(pairs) > 2 and not _in_cyclic_order(pairs):
@@ -431,6 +443,19 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
         # below the same tokens in order.
         score *= ORDER_FACTOR
     return score, out
+
+
+#: Roman numerals that name a number in an organisation's name (one letter is an initial).
+_ROMAN_NUMERALS = frozenset("ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx"
+                            .split())
+
+
+def _is_number(token: str) -> bool:
+    return token in _ROMAN_NUMERALS or any(ch.isdigit() for ch in token)
+
+
+def _is_initial(token: str) -> bool:
+    return len(token) == 1 and token.isalpha()
 
 
 def _in_cyclic_order(pairs: list[tuple[float, tuple[int, ...], tuple[int, ...]]]) -> bool:
