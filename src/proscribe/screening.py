@@ -55,6 +55,7 @@ from proscribe.settings import get_settings
 from proscribe.text.countries import country_code
 
 __all__ = [
+    "ALL_HITS",
     "AlgorithmInfo",
     "Candidate",
     "NameMemo",
@@ -81,6 +82,12 @@ CANDIDATE_FORMS = 64
 #: Candidates scoring this far below the review threshold are not listed: no reviewer
 #: looks at them, and not having to score them exactly is most of the speed.
 LIST_FLOOR_BELOW_REVIEW = 0.1
+#: The most candidates a query may ask for (`ScreeningQuery.limit`), which batch screening
+#: and monitoring ask for: every list entry in the review band or above is a hit there, and
+#: a common name has dozens of namesakes on the lists (48 for "Muhamad Ali"); the first ten
+#: alone left out one that the batch benchmark planted, and a new namesake could push an
+#: old hit out of the ten and read as a delisting.
+ALL_HITS = 500
 #: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
 RARITY_REFERENCE = 50_000
 
@@ -97,7 +104,7 @@ class ScreeningQuery(BaseModel):
     identifiers: list[str] = Field(
         default_factory=list, description='"type:value", e.g. "imo:8660313".'
     )
-    limit: int | None = Field(None, ge=1, le=500, description="Most candidates returned.")
+    limit: int | None = Field(None, ge=1, le=ALL_HITS, description="Most candidates returned.")
     match_threshold: float | None = Field(None, ge=0, le=1)
     review_threshold: float | None = Field(None, ge=0, le=1)
 

@@ -184,3 +184,25 @@ def test_resume_refuses_other_input(store_url: str, tmp_path: Path) -> None:
     write_customers(src, 60)
     with pytest.raises(ConfigError, match="cannot resume"):
         screen_file(src, tmp_path / "h.csv", resume=True)
+
+
+def test_every_namesake_in_the_review_band_is_a_hit(tmp_path: Path) -> None:
+    # A common name has dozens of namesakes on the real lists (48 for "Muhamad Ali"): a
+    # batch lists them all, not the ten a single screening shows by default.
+    from proscribe.model import Entity, EntityKind, Name
+    from proscribe.screening import Screener
+
+    namesakes = [Entity("t", f"ali{n}", EntityKind.PERSON, [Name("Muhammad Ali")])
+                 for n in range(25)]
+    screener = Screener.build([*namesakes, Entity("t", "other", EntityKind.PERSON,
+                                                  [Name("Olga Novak")])], [])
+    src = tmp_path / "customers.csv"
+    src.write_text("id,name,type\nC1,Muhamad Ali,person\nC2,Anna Lindqvist,person\n",
+                   encoding="utf-8")
+    summary = screen_file(src, tmp_path / "hits.csv", screener=screener)
+    hits = _csv_rows(tmp_path / "hits.csv")
+    assert {h["entity_id"] for h in hits} == {e.id for e in namesakes}
+    assert summary.bands["no_match"] == 1
+    # An explicit limit still caps them.
+    screen_file(src, tmp_path / "top3.csv", screener=screener, limit=3)
+    assert len(_csv_rows(tmp_path / "top3.csv")) == 3

@@ -83,7 +83,7 @@ def screen_rows(
     """Screen (line, record) rows; a row that cannot be made a query becomes a reject."""
     from pydantic import ValidationError
 
-    from proscribe.screening import ScreeningQuery
+    from proscribe.screening import ALL_HITS, ScreeningQuery
 
     out = PartitionResult(rows=len(rows))
     queries = []
@@ -91,8 +91,8 @@ def screen_rows(
     for line, record in rows:
         try:
             spec = row_query(record, cols)
-            if limit is not None:
-                spec["limit"] = limit
+            # Every candidate in the review band or above, unless told otherwise.
+            spec["limit"] = limit if limit is not None else ALL_HITS
             queries.append(ScreeningQuery(**spec))
         except RowError as exc:
             out.rejects.append(_reject(line, str(exc), record))

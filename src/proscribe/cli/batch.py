@@ -71,7 +71,9 @@ def screen_file_cmd(
     dask: Annotated[str | None, typer.Option("--dask", help="'local' or a scheduler address "
                                                             "tcp://host:8786.")] = None,
     chunk_size: Annotated[int, typer.Option(help="Rows per partition and checkpoint.")] = 5000,
-    limit: Annotated[int | None, typer.Option(help="Most candidates per row.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        help="Most candidates per row (default: every one in the review band or above, "
+             "up to 500).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
 ) -> None:
     """Screen every row of a customer file; hits (match and review bands) go to --out.

@@ -85,7 +85,7 @@ def _now() -> datetime:
 
 def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
     """One monitoring pass over the current list versions and the customer register."""
-    from proscribe.screening import NameMemo, Screener, ScreeningQuery
+    from proscribe.screening import ALL_HITS, NameMemo, Screener, ScreeningQuery
 
     report = MonitorReport(run_id=uuid.uuid4().hex[:16])
     current = {v.source: v for v in store.current_versions()}
@@ -138,7 +138,10 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
     def screen(screener: Screener, group: list[Customer]) -> None:
         # The hits as screen() lists them in the match and review bands, through the batch
         # path: customers who share a name share its lookup and bounds (NameMemo).
-        queries = [ScreeningQuery(**c.query) for c in group]
+        # Every candidate in the review band or above: with the first ten only, a new
+        # namesake on a list could push an old hit out and read as its delisting.
+        queries = [ScreeningQuery(**{**c.query, "limit": c.query.get("limit") or ALL_HITS})
+                   for c in group]
         if not algorithm:
             algorithm.update(screener.algorithm.model_dump(mode="json"))
         memo = NameMemo()
