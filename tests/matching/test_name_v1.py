@@ -144,3 +144,22 @@ def test_an_organisations_initials_are_one_acronym_and_a_kindless_name_keeps_bot
     kindless = [f.tokens for f in name_forms("J.R.R. Tolkien", None)]
     assert ("j", "r", "r", "tolkien") in kindless and ("jrr", "tolkien") in kindless
     assert [f.tokens for f in name_forms("J.R.R. Tolkien", True)] == [("j", "r", "r", "tolkien")]
+
+
+def test_a_legal_form_in_letters_after_a_numeral_or_an_acronym_stays_a_legal_form() -> None:
+    forms = name_forms("Bain Capital Fund X L.P.", False)
+    assert [(f.tokens, f.legal) for f in forms] == [(("bain", "capital", "fund", "x"), ("lp",))]
+    assert [(f.tokens, f.legal) for f in name_forms("I.B.M. S.A.", False)] == [(("ibm",), ("sa",))]
+    # three letters with nothing before them stay one acronym
+    assert [f.tokens for f in name_forms("Bank of U.S.A.", False)] == [("bank", "of", "usa")]
+
+
+def test_a_company_that_differs_only_in_a_number_is_held_in_review_and_says_why() -> None:
+    s = Screener.build([Entity("t", "xi", EntityKind.ORGANIZATION,
+                               [Name("Bain Capital Fund XI L.P.")])], [])
+    top = s.screen(ScreeningQuery(name="Bain Capital Fund X L.P.", type="organization"))
+    assert top.candidates[0].band == "review"
+    reasons = {r.feature: r.detail for r in top.candidates[0].explanation}
+    assert "numbers differ" in reasons["number_conflict"]
+    same = s.screen(ScreeningQuery(name="Bain Capital Fund XI LP", type="organization"))
+    assert same.candidates[0].band == "match"

@@ -27,7 +27,8 @@ from proscribe.text.ru_org import english_reading_of
 from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
 from proscribe.text.wadegiles import pinyin_readings
 
-__all__ = ["NameForm", "align_forms", "name_forms", "token_similarity", "token_weight"]
+__all__ = ["NameForm", "align_forms", "is_number_token", "name_forms", "token_similarity",
+           "token_weight"]
 
 #: Weight of an unmatched candidate token when at least two tokens matched: a list name
 #: with a middle name the query lacks is still the same name.
@@ -200,11 +201,20 @@ def _join_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:
             run.append(t)
             continue
         if run:
+            # A legal form written in letters after a numeral or an acronym ("Fund X
+            # L.P.", "I.B.M. S.A.") is not part of it; "U.S.A." stays one acronym.
+            tail = ""
+            if len(run) >= 3 and _is_legal_form(run[-2] + run[-1]):
+                head = run[:-2]
+                if len(head) >= 3 or (len(head) == 1 and head[0] in "ivx"):
+                    tail, run = run[-2] + run[-1], head
             joined = "".join(run)
             if len(run) >= 3 or (len(run) == 2 and _is_legal_form(joined)):
                 out.append(joined)
             else:
                 out.extend(run)
+            if tail:
+                out.append(tail)
             run = []
         if t:
             out.append(t)
@@ -415,9 +425,9 @@ def _pairs_score(qt: tuple[str, ...], ct: tuple[str, ...],
         alpha = 1.0
     # Unpaired tokens, heaviest first; for an organisation or a vessel, whether each is a
     # number (first among equal weights).
-    left_q = sorted(((wq[i], not person and _is_number(qt[i]))
+    left_q = sorted(((wq[i], not person and is_number_token(qt[i]))
                      for i in range(nq) if not mq[i]), reverse=True)
-    left_c = sorted(((wc[j], not person and _is_number(ct[j]))
+    left_c = sorted(((wc[j], not person and is_number_token(ct[j]))
                      for j in range(nc) if not mc[j]), reverse=True)
     # A token left on both sides is a different name in its place (al-Mosuli / al-Tikriti):
     # it counts fully on both. Tokens left on one side only are extra names (a middle name,
@@ -450,7 +460,8 @@ _ROMAN_NUMERALS = frozenset("ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvi
                             .split())
 
 
-def _is_number(token: str) -> bool:
+def is_number_token(token: str) -> bool:
+    """A token that names a number: digits, or a Roman numeral from II."""
     return token in _ROMAN_NUMERALS or any(ch.isdigit() for ch in token)
 
 

@@ -17,8 +17,14 @@ from proscribe.matching.name_v1.features import (
     QueryFacts,
     identifier_match,
 )
-from proscribe.matching.name_v1.names import NameForm, Pair, align_forms, is_chinese_reading
-from proscribe.model import NameKind
+from proscribe.matching.name_v1.names import (
+    NameForm,
+    Pair,
+    align_forms,
+    is_chinese_reading,
+    is_number_token,
+)
+from proscribe.model import EntityKind, NameKind
 from proscribe.text.normalize import LEGAL_FORM_TYPES
 from proscribe.text.ru_org import english_reading_of
 from proscribe.text.phonetic import spelling_group
@@ -240,7 +246,18 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         ql, cl = set(qf.legal), set(cf.legal)
         qt = {LEGAL_FORM_TYPES[f] for f in ql if f in LEGAL_FORM_TYPES}
         ct = {LEGAL_FORM_TYPES[f] for f in cl if f in LEGAL_FORM_TYPES}
-        if qt and ct and not qt & ct and not ql & cl:
+        qn = sorted(t for t in qf.tokens if is_number_token(t))
+        cn = sorted(t for t in cf.tokens if is_number_token(t))
+        if efacts.kind is not EntityKind.PERSON and qn != cn:
+            # The rule: a name that differs only in a number is not a match (Fund
+            # II / Fund III, Storm 1 / Storm 2, Solutions / Solutions II): held in review.
+            capped = held_in_review(score, match_threshold)
+            reasons.append(("number_conflict",
+                            f"numbers differ ({' '.join(qn) or 'none'} / "
+                            f"{' '.join(cn) or 'none'}); held below the match band",
+                            round(capped - score, 4)))
+            score = capped
+        elif qt and ct and not qt & ct and not ql & cl:
             # Deutsche Bank AG / Deutsche Bank GmbH: a joint-stock company and a limited-
             # liability one are two companies (siblings, or one re-registered): held in
             # review for a person to decide, unless an identifier agrees.
