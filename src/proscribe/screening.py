@@ -85,8 +85,9 @@ LIST_FLOOR_BELOW_REVIEW = 0.1
 #: The most candidates a query may ask for (`ScreeningQuery.limit`), which batch screening
 #: and monitoring ask for: every list entry in the review band or above is a hit there, and
 #: a common name has dozens of namesakes on the lists (48 for "Muhamad Ali"); the first ten
-#: alone left out one that the batch benchmark planted, and a new namesake could push an
-#: old hit out of the ten and read as a delisting.
+#: alone left out one that the batch benchmark planted, and a monitored customer screened
+#: again in full (its record changed) kept only its ten best, the others read as removed
+#: hits.
 ALL_HITS = 500
 #: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
 RARITY_REFERENCE = 50_000

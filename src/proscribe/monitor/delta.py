@@ -138,8 +138,9 @@ def run_monitor(store: Store, *, webhooks: bool = True) -> MonitorReport:
     def screen(screener: Screener, group: list[Customer]) -> None:
         # The hits as screen() lists them in the match and review bands, through the batch
         # path: customers who share a name share its lookup and bounds (NameMemo).
-        # Every candidate in the review band or above: with the first ten only, a new
-        # namesake on a list could push an old hit out and read as its delisting.
+        # Every candidate in the review band or above: with the first ten only, a customer
+        # screened again in full kept its ten best namesakes, and the others read as
+        # removed hits.
         queries = [ScreeningQuery(**{**c.query, "limit": c.query.get("limit") or ALL_HITS})
                    for c in group]
         if not algorithm:
