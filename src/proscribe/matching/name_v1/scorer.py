@@ -61,6 +61,14 @@ def soft_cap(raw: float, knee: float = 0.9) -> float:
     return knee + room * (1.0 - math.exp(-(raw - knee) / room))
 
 
+def _hold(score: float, match_threshold: float, reasons: list[tuple[str, str, float]],
+          feature: str, detail: str) -> float:
+    """`held_in_review(score)`, with its reason and effect appended to `reasons`."""
+    capped = held_in_review(score, match_threshold)
+    reasons.append((feature, detail, round(capped - score, 4)))
+    return capped
+
+
 def held_in_review(score: float, match_threshold: float) -> float:
     """A score at or above `match_threshold - 0.02` mapped onto [threshold - 0.07,
     threshold - 0.01]: below the match band, and still in the order of the scores."""
@@ -223,48 +231,38 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         if evidence < COMMON_NAME_EVIDENCE:
             # Map [threshold - 0.02, 1] onto [threshold - 0.07, threshold - 0.01]: held in
             # review, and still in the order of the uncapped scores.
-            capped = held_in_review(score, match_threshold)
-            reasons.append(("common_name",
-                            f"the name alone is common (evidence {evidence:.2f} < "
-                            f"{COMMON_NAME_EVIDENCE}); held below the match band without "
-                            "another agreeing fact", round(capped - score, 4)))
-            score = capped
+            score = _hold(score, match_threshold, reasons, "common_name",
+                          f"the name alone is common (evidence {evidence:.2f} < "
+                          f"{COMMON_NAME_EVIDENCE}); held below the match band without "
+                          "another agreeing fact")
     if best_pair is not None and best_pair[2] is NameKind.WEAK_ALIAS and not corroborated \
             and score >= match_threshold - 0.02 and reasons[-1][0] != "common_name":
         # A weak alias ("low quality" a.k.a.: a short or generic name such as EAST ASIA
         # TRADING) alone never makes a match: OFAC does not expect screening on them and
         # OpenSanctions does not match on them. Held in review, in the order of the scores.
-        capped = held_in_review(score, match_threshold)
-        reasons.append(("weak_alias", "the name matched only a weak (low-quality) alias; "
-                        "held below the match band without another agreeing fact",
-                        round(capped - score, 4)))
-        score = capped
+        score = _hold(score, match_threshold, reasons, "weak_alias",
+                      "the name matched only a weak (low-quality) alias; held below the "
+                      "match band without another agreeing fact")
     if best_pair is not None and score >= match_threshold - 0.02 \
             and reasons[-1][0] not in ("common_name", "weak_alias") \
             and not any(r[0] == "identifier_match" for r in reasons):
         qf, cf = best_pair[0], best_pair[1]
+        qn = sorted(t for t in qf.tokens if is_number_token(t))
+        cn = sorted(t for t in cf.tokens if is_number_token(t))
         ql, cl = set(qf.legal), set(cf.legal)
         qt = {LEGAL_FORM_TYPES[f] for f in ql if f in LEGAL_FORM_TYPES}
         ct = {LEGAL_FORM_TYPES[f] for f in cl if f in LEGAL_FORM_TYPES}
-        qn = sorted(t for t in qf.tokens if is_number_token(t))
-        cn = sorted(t for t in cf.tokens if is_number_token(t))
         if efacts.kind is not EntityKind.PERSON and qn != cn:
             # The issue's rule: a name that differs only in a number is not a match (Fund
             # II / Fund III, Storm 1 / Storm 2, Solutions / Solutions II): held in review.
-            capped = held_in_review(score, match_threshold)
-            reasons.append(("number_conflict",
-                            f"numbers differ ({' '.join(qn) or 'none'} / "
-                            f"{' '.join(cn) or 'none'}); held below the match band",
-                            round(capped - score, 4)))
-            score = capped
+            score = _hold(score, match_threshold, reasons, "number_conflict",
+                          f"numbers differ ({' '.join(qn) or 'none'} / "
+                          f"{' '.join(cn) or 'none'}); held below the match band")
         elif qt and ct and not qt & ct and not ql & cl:
             # Deutsche Bank AG / Deutsche Bank GmbH: a joint-stock company and a limited-
             # liability one are two companies (siblings, or one re-registered): held in
             # review for a person to decide, unless an identifier agrees.
-            capped = held_in_review(score, match_threshold)
-            reasons.append(("legal_form_conflict",
-                            f"legal forms differ ({', '.join(sorted(ql))} / "
-                            f"{', '.join(sorted(cl))}); held below the match band",
-                            round(capped - score, 4)))
-            score = capped
+            score = _hold(score, match_threshold, reasons, "legal_form_conflict",
+                          f"legal forms differ ({', '.join(sorted(ql))} / "
+                          f"{', '.join(sorted(cl))}); held below the match band")
     return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons)
