@@ -584,7 +584,7 @@ class Screener:
             facts = self._facts[ent]
             if bounds is not None:
                 u = bounds[ent]
-                bar = max(top[0], floor) if len(top) >= (limit or 0) else floor
+                bar = max(top[0], floor) if limit and len(top) >= limit else floor
                 if u != math.inf:
                     if soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
                         break  # in order of this bound: no later entity can do better

@@ -12,7 +12,8 @@ from proscribe.matching.name_v1.bounds import TokenTable
 WORDS = ["kim", "jong", "un", "jongun", "chong", "ri", "lee", "yi", "pak", "park", "choe",
          "mohammed", "muhammad", "ali", "al", "abd", "abdul", "rahman", "wang", "wen", "xian",
          "jsc", "argument", "jscargument", "11420", "11421", "a", "j", "k", "smith", "smyth",
-         "somad", "okta", "aqqad", "hong", "chen", "chan", "hall"]
+         "somad", "okta", "aqqad", "hong", "chen", "chan", "hall", "bin", "salam", "said",
+         "ould", "de", "la"]
 
 token_lists = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8)
 

@@ -32,14 +32,14 @@ cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[
                a=double, low=double, ub=double, js=double, has_comp=bint,
                has_joined=bint, nc=Py_ssize_t, alone=double, ncomp=Py_ssize_t,
                most=Py_ssize_t, c=Py_ssize_t, j=Py_ssize_t, q=Py_ssize_t,
-               kbuf=Py_ssize_t, qcomp=bint)
+               kbuf=Py_ssize_t, qcomp=bint, found=bint)
 cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        const double[::1] wq, const int[::1] ltok_off, const int[::1] ltok,
                        const double[::1] lwt, const int[::1] lcomp_off,
                        const int[::1] lcomp, const double[::1] alpha,
                        const int[::1] fids, const int[::1] jdist, const int[::1] jlen,
-                       int qjl, double compound_min, double[::1] scratch, double[::1] out,
-                       unsigned char[::1] compound)
+                       int qjl, double compound_min, double minor_w, double person_a,
+                       double[::1] scratch, double[::1] out, unsigned char[::1] compound)
 
 
 cdef double _largest(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m)

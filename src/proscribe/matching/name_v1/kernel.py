@@ -128,16 +128,18 @@ def sim_bounds(dist: np.ndarray, rows: np.ndarray, col_ids: np.ndarray, lengths:
 def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 ltok_off: np.ndarray, ltok: np.ndarray, lwt: np.ndarray, lcomp_off: np.ndarray,
                 lcomp: np.ndarray, alpha: np.ndarray, fids: np.ndarray, jdist: np.ndarray,
-                jlen: np.ndarray, qjl: int, compound_min: float, scratch: np.ndarray,
-                out: np.ndarray, compound: np.ndarray) -> None:
+                jlen: np.ndarray, qjl: int, compound_min: float, minor_w: float,
+                person_a: float, scratch: np.ndarray, out: np.ndarray,
+                compound: np.ndarray) -> None:
     """Upper bounds of `align_forms` for one query form against every form of `fids`.
 
     sim: `sim_bounds` of every distinct query row of the query's forms; rowmap: the rows of
     this form in it (its nq tokens, then its nq - 1 adjacent compounds, which pair at
     `compound_min` or more only). wq: the query tokens' weights. jdist / jlen: distance of
     the query's joined form to each form's (empty when the query has none) and each list
-    form's joined length (by form id). scratch: at least 2 nr + nq + twice the local token
-    count.
+    form's joined length (by form id). minor_w: the weight of a particle (names.MINOR_WEIGHT);
+    person_a: the extra-token weight of a person's form. scratch: at least 2 nr + nq + twice
+    the local token count.
     Writes out[k] and sets compound[k] when a compound pair could reach `compound_min` with
     form k.
     """
@@ -268,6 +270,47 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
                 num += scratch[vals + p]
         else:
             num += _largest(scratch, vals + t0, vals + t1, kk)
+        if matched >= 2 and alpha[fids[k]] == person_a:
+            # In a person's name a pair made of particles only ("abd" / "abd", "al" / "al",
+            # "abd al" / "abd") does not count as a name matched (names._pairs_score).
+            # Every pair holds a query token, so the query tokens that could be in a pair
+            # that counts bound the pairs that count: one that is not a particle and could
+            # pair at all, or a particle that could pair with a candidate token that is not
+            # one, alone or in a compound on either side (a compound of two query
+            # particles counts through its candidate token; one with a name in it, through
+            # that name).
+            matched = 0
+            for i in range(nq):
+                if scratch[bq + i] <= 0.0:
+                    continue
+                if wq[i] != minor_w:
+                    matched += 1
+                    continue
+                rr = rowmap[i]
+                found = False
+                for p in range(t0, t1):
+                    if lwt[p] != minor_w and sim[rr, ltok[p]] > 0.0:
+                        found = True
+                        break
+                if not found:
+                    for p in range(lcomp_off[k], lcomp_off[k + 1]):
+                        j = t0 + p - lcomp_off[k]
+                        if (lwt[j] != minor_w or lwt[j + 1] != minor_w) \
+                                and sim[rr, lcomp[p]] >= compound_min:
+                            found = True
+                            break
+                if not found:
+                    for q in range(i - 1 if i > 0 else 0, i + 1 if i + 1 < nq else i):
+                        if scratch[nq + q] > 0.0:
+                            rr = rowmap[nq + q]
+                            for p in range(t0, t1):
+                                if lwt[p] != minor_w and sim[rr, ltok[p]] >= compound_min:
+                                    found = True
+                                    break
+                        if found:
+                            break
+                if found:
+                    matched += 1
         # Unmatched tokens weigh alpha only once two pairs matched (names._pairs_score),
         # and only those left on one side: a token left opposite another counts fully.
         if matched >= 2:
