@@ -163,3 +163,20 @@ def test_a_company_that_differs_only_in_a_number_is_held_in_review_and_says_why(
     assert "numbers differ" in reasons["number_conflict"]
     same = s.screen(ScreeningQuery(name="Bain Capital Fund XI LP", type="organization"))
     assert same.candidates[0].band == "match"
+
+
+def test_the_explanation_names_the_tokens_left_unpaired() -> None:
+    s = Screener.build([Entity("t", "p", EntityKind.PERSON, [Name("Hans Joachim Friedrich")]),
+                        Entity("t", "o", EntityKind.ORGANIZATION, [Name("Deutsche Bank AG")])],
+                       [])
+
+    def detail(query: str, kind: str) -> str:
+        top = s.screen(ScreeningQuery(name=query, type=kind)).candidates[0]
+        return {r.feature: r.detail for r in top.explanation}["name_similarity"]
+
+    assert detail("Hans Otto Friedrich", "person").endswith(
+        "unpaired: query 'otto'; list 'joachim'")
+    assert detail("Hans Friedrich", "person").endswith("unpaired: list 'joachim'")
+    assert detail("Deutsche Bank (Schweiz) AG", "organization").endswith(
+        "unpaired: query 'schweiz'")
+    assert "unpaired" not in detail("Friedrich, Hans Joachim", "person")

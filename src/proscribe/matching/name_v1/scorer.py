@@ -172,6 +172,27 @@ def _is_english_reading(qf: NameForm) -> bool:
     return reading is not None and set(qf.raw_tokens) <= set(reading.split())
 
 
+def _unpaired(qt: tuple[str, ...], ct: tuple[str, ...], alignment: list[Pair]) -> str:
+    """The tokens the alignment left without a counterpart, as an explanation says it
+    ("unpaired: query 'bashar'; list 'hafez'"): what lowered the score beside the pairs.
+    Empty when every token paired, or when the pairs are not the forms' own tokens (a
+    Hangul name aligned syllable by syllable, a Chinese reading)."""
+    q = list(qt)
+    c = list(ct)
+    for a, b, _ in alignment:
+        for side, text in ((q, a), (c, b)):
+            for t in text.split(" "):
+                if t not in side:
+                    return ""
+                side.remove(t)
+    parts = []
+    if q:
+        parts.append("query " + ", ".join(f"'{t}'" for t in q))
+    if c:
+        parts.append("list " + ", ".join(f"'{t}'" for t in c))
+    return "unpaired: " + "; ".join(parts) if parts else ""
+
+
 def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
             qfacts: QueryFacts, efacts: EntityFacts, match_threshold: float,
             rarity: Callable[[str], float]) -> Scored:
@@ -193,9 +214,11 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
                 q[q.index("(") + 1:-1] for q, _, _ in alignment)
         elif _is_english_reading(qf):
             shown = f"{qf.text}, read word for word into English: {shown}"
-        reasons.append(("name_similarity",
-                        f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)",
-                        round(raw, 4)))
+        detail = f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)"
+        left = _unpaired(qf.tokens, cf.tokens, alignment)
+        if left:
+            detail += f"; {left}"
+        reasons.append(("name_similarity", detail, round(raw, 4)))
         if kind is not NameKind.WEAK_ALIAS and name_score >= 0.95:
             raw += PRIMARY_BONUS if kind is NameKind.PRIMARY else PRIMARY_BONUS / 2
     corroborated = False
