@@ -65,8 +65,9 @@ def against_the_issue(name1: str, name2: str, schema: str) -> str | None:
 
     Only the numbers differ, a number against none included ("Victory" / "Victory 3": since
     name-v1 1.12.0 an organisation's or vessel's number left unpaired counts as a whole name,
-    so such a pair is in review). Issue 3 fixes two rules that some of the file's labels break: "a name that differs only
-    in a number is not a match" (KKR Asian Fund III / IV; Trust 2004-1 / 2005-1), and
+    so such a pair is in review). Issue 3 fixes two rules that some of the file's labels
+    break: "a name that differs only in a number is not a match" (KKR Asian Fund III / IV;
+    Trust 2004-1 / 2005-1), and
     "Kim Yong Chol versus Kim Yong Chun (review, not match)": romanised Korean names that
     differ in one whole given-name syllable, not in its spelling (KO TAE BIN / KO TAE HUN).
     """

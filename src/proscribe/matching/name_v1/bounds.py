@@ -210,7 +210,8 @@ class TokenTable:
             rowmap = np.asarray(maps[qi], dtype=_I32)
             form_bounds(sim, rowmap, nq, wq, ltok_off, ltok, lwt, lcomp_off, lcomp,
                         self.alpha, f32, jd, self.joined_len, len(qf.joined), COMPOUND_MIN,
-                        MINOR_WEIGHT, EXTRA_TOKEN_WEIGHT["person"], np.empty(2 * rowmap.shape[0] + nq + 2 * nt), best[qi], compound)
+                        MINOR_WEIGHT, EXTRA_TOKEN_WEIGHT["person"],
+                        np.empty(2 * rowmap.shape[0] + nq + 2 * nt), best[qi], compound)
         return best, compound.view(bool)
 
     def _row_info(self, row: str) -> tuple[int, int, int, int]:

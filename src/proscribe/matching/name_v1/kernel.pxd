@@ -42,6 +42,12 @@ cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        double[::1] scratch, double[::1] out, unsigned char[::1] compound)
 
 
+@cython.locals(p=Py_ssize_t, v=double)
+cdef bint _pairs_with_a_name(const double[:, ::1] sim, Py_ssize_t rr, const int[::1] ltok,
+                             const double[::1] lwt, Py_ssize_t t0, Py_ssize_t t1,
+                             double minor_w, double least)
+
+
 cdef double _largest(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m)
 
 

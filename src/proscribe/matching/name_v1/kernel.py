@@ -283,32 +283,18 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             for i in range(nq):
                 if scratch[bq + i] <= 0.0:
                     continue
-                if wq[i] != minor_w:
-                    matched += 1
-                    continue
-                rr = rowmap[i]
-                found = False
-                for p in range(t0, t1):
-                    if lwt[p] != minor_w and sim[rr, ltok[p]] > 0.0:
-                        found = True
+                found = wq[i] != minor_w or _pairs_with_a_name(sim, rowmap[i], ltok, lwt, t0,
+                                                               t1, minor_w, 0.0)
+                for p in range(lcomp_off[k], lcomp_off[k + 1]):
+                    if found:
                         break
-                if not found:
-                    for p in range(lcomp_off[k], lcomp_off[k + 1]):
-                        j = t0 + p - lcomp_off[k]
-                        if (lwt[j] != minor_w or lwt[j + 1] != minor_w) \
-                                and sim[rr, lcomp[p]] >= compound_min:
-                            found = True
-                            break
-                if not found:
-                    for q in range(i - 1 if i > 0 else 0, i + 1 if i + 1 < nq else i):
-                        if scratch[nq + q] > 0.0:
-                            rr = rowmap[nq + q]
-                            for p in range(t0, t1):
-                                if lwt[p] != minor_w and sim[rr, ltok[p]] >= compound_min:
-                                    found = True
-                                    break
-                        if found:
-                            break
+                    j = t0 + p - lcomp_off[k]
+                    found = (lwt[j] != minor_w or lwt[j + 1] != minor_w) \
+                        and sim[rowmap[i], lcomp[p]] >= compound_min
+                for q in range(i - 1 if i > 0 else 0, i + 1 if i + 1 < nq else i):
+                    if not found and scratch[nq + q] > 0.0:
+                        found = _pairs_with_a_name(sim, rowmap[nq + q], ltok, lwt, t0, t1,
+                                                   minor_w, compound_min)
                 if found:
                     matched += 1
         # Unmatched tokens weigh alpha only once two pairs matched (names._pairs_score),
@@ -357,6 +343,17 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             if js > ub:
                 ub = js
         out[k] = ub
+
+
+def _pairs_with_a_name(sim: np.ndarray, rr: int, ltok: np.ndarray, lwt: np.ndarray, t0: int,
+                       t1: int, minor_w: float, least: float) -> bool:
+    """Whether query row `rr` could pair (above 0, and at `least` or more) with a token of
+    ltok[t0:t1] that is not a particle."""
+    for p in range(t0, t1):
+        v = sim[rr, ltok[p]]
+        if lwt[p] != minor_w and v > 0.0 and v >= least:
+            return True
+    return False
 
 
 def _largest(w: np.ndarray, lo: int, hi: int, m: int) -> float:
