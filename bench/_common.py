@@ -119,3 +119,78 @@ def _fmt(x: Any) -> str:
 
 def emit_json(data: dict[str, Any]) -> None:
     print(json.dumps(data, default=str))
+
+
+class LogicV2:
+    """nomenklatura's logic-v2 (the default of OpenSanctions' yente; a bench extra, never
+    imported by the package), as the issue's anchor runs it: a token_sort brute-force scan
+    over every list name, then logic-v2 rescoring the entities of the 50 best names.
+
+    `LogicV2.create()` is None when nomenklatura is not installed. Every entity handed to
+    nomenklatura gets a unique id: it caches by id.
+    """
+
+    def __init__(self, entities: list[Entity]) -> None:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm
+        from nomenklatura.matching.types import ScoringConfig
+
+        from proscribe.text import clean_name
+
+        algo = get_algorithm("logic-v2")
+        assert algo is not None
+        self.algo = algo
+        self.cfg = ScoringConfig.defaults()
+        self._model = model
+        self._serial = 0
+        self.names: list[str] = []
+        self.owners: list[Entity] = []
+        for e in entities:
+            for nm in e.names:
+                self.names.append(clean_name(nm.value))
+                self.owners.append(e)
+        self.compare(self.proxy("Person", "warm up"), self.proxy("Person", "warm up"))
+
+    @classmethod
+    def create(cls, entities: list[Entity]) -> LogicV2 | None:
+        try:
+            import nomenklatura.matching  # noqa: F401
+        except ImportError:
+            print("nomenklatura not installed: logic-v2 skipped", file=sys.stderr)
+            return None
+        return cls(entities)
+
+    def proxy(self, schema: str, name: str, **props: str | None) -> Any:
+        self._serial += 1
+        e = self._model.make_entity(schema)
+        e.id = f"bench-{self._serial}"
+        e.add("name", name)
+        for k, v in props.items():
+            if v:
+                e.add(k, v)
+        return e
+
+    def compare(self, a: Any, b: Any) -> float:
+        return float(self.algo.compare(a, b, self.cfg).score)
+
+    def rescore(self, name: str, candidates: int = 50) -> dict[str, float]:
+        """logic-v2 scores of the entities owning the `candidates` best token_sort names
+        for a person query `name`, by entity id."""
+        from rapidfuzz import fuzz, process
+
+        from proscribe.model import EntityKind
+        from proscribe.text import clean_name
+
+        q = self.proxy("Person", name)
+        scored: dict[str, float] = {}
+        for _, _, idx in process.extract(clean_name(name), self.names,
+                                         scorer=fuzz.token_sort_ratio, limit=candidates):
+            e = self.owners[idx]
+            if e.id in scored:
+                continue
+            r = self.proxy("Person" if e.kind is EntityKind.PERSON else "LegalEntity",
+                           e.primary_name)
+            for nm in e.names[1:]:
+                r.add("alias", nm.value)
+            scored[e.id] = self.compare(q, r)
+        return scored

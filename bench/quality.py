@@ -30,7 +30,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DATA, emit_json, load_lists, print_table, read_csv  # noqa: E402
+from _common import (  # noqa: E402
+    BENCH_DATA,
+    LogicV2,
+    emit_json,
+    load_lists,
+    print_table,
+    read_csv,
+)
 
 from proscribe.model import Entity, EntityKind, Name  # noqa: E402
 from proscribe.screening import Screener, ScreeningQuery  # noqa: E402
@@ -470,31 +477,9 @@ def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
     """nomenklatura logic-v2 (bench extra, never imported by the package) on fixed samples:
     `n_pairs` name_bench pairs (name-v1 scored on the same pairs), and `n_pos` UN positives
     whose 50 best token_sort brute-force candidates logic-v2 rescores (recall@10)."""
-    try:
-        from followthemoney import model
-        from nomenklatura.matching import get_algorithm
-        from nomenklatura.matching.types import ScoringConfig
-    except ImportError:
-        print("nomenklatura not installed: logic-v2 skipped", file=sys.stderr)
+    lv2 = LogicV2.create(entities)
+    if lv2 is None:
         return {"skipped": "nomenklatura not installed"}
-    from rapidfuzz import fuzz, process
-
-    algo = get_algorithm("logic-v2")
-    assert algo is not None
-    cfg = ScoringConfig.defaults()
-    serial = [0]
-
-    def proxy(schema: str, name: str, **props: str | None) -> Any:
-        serial[0] += 1
-        e = model.make_entity(schema)
-        e.id = f"bench-{serial[0]}"  # unique: nomenklatura caches by id
-        e.add("name", name)
-        for k, v in props.items():
-            if v:
-                e.add(k, v)
-        return e
-
-    algo.compare(proxy("Person", "warm up"), proxy("Person", "warm up"), cfg)  # loads models
     rows = read_csv(BENCH_DATA / "opensanctions_nomenklatura" / "name_bench_cases.csv")
     rows = random.Random(3).sample(rows, min(n_pairs, len(rows)))
     settings = get_settings()
@@ -505,13 +490,13 @@ def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
         schema = row["schema"] if row["schema"] in ("Person", "Company", "Organization",
                                                     "LegalEntity", "Vessel") else "LegalEntity"
         t = time.perf_counter()
-        lv2 = algo.compare(proxy(schema, row["name1"]), proxy(schema, row["name2"]), cfg).score
+        score = lv2.compare(lv2.proxy(schema, row["name1"]), lv2.proxy(schema, row["name2"]))
         secs += time.perf_counter() - t
         kind = SCHEMA_KIND.get(row["schema"])
         ekind = EntityKind(kind) if kind else EntityKind.ORGANIZATION
         ours = screener.compare(ScreeningQuery(name=row["name1"], type=kind),
                                 Entity("bench", "x", ekind, [Name(row["name2"])])).score
-        for algo_name, pred in (("logic-v2", lv2 >= 0.7),
+        for algo_name, pred in (("logic-v2", score >= 0.7),
                                 ("name-v1", ours >= settings.review_threshold)):
             c = counts[algo_name]
             c[0 if pred and truth else 1 if pred else 2] += int(pred or truth)
@@ -526,12 +511,6 @@ def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
     treated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_treated.csv")
     untreated = read_csv(BENCH_DATA / "opensanctions_yente" / "positives_un_untreated.csv")
     pick = random.Random(5).sample(range(len(treated)), min(n_pos, len(treated)))
-    names: list[str] = []
-    owners: list[Entity] = []
-    for e in entities:
-        for nm in e.names:
-            names.append(clean_name(nm.value))
-            owners.append(e)
     un_names = {clean_name(nm.value): e.id for e in entities if e.source == "un"
                 for nm in e.names}
     hit = total = 0
@@ -541,20 +520,8 @@ def logic_v2_sample(screener: Screener, entities: list[Entity], n_pairs: int,
         if expected is None:
             continue
         total += 1
-        q = proxy("Person", treated[k]["full_name"])
         t = time.perf_counter()
-        cands = process.extract(clean_name(treated[k]["full_name"]), names,
-                                scorer=fuzz.token_sort_ratio, limit=50)
-        scored: dict[str, float] = {}
-        for _, _, idx in cands:
-            e = owners[idx]
-            if e.id in scored:
-                continue
-            schema = "Person" if e.kind is EntityKind.PERSON else "LegalEntity"
-            r = proxy(schema, e.primary_name)
-            for nm in e.names[1:]:
-                r.add("alias", nm.value)
-            scored[e.id] = algo.compare(q, r, cfg).score
+        scored = lv2.rescore(treated[k]["full_name"])
         lat.append((time.perf_counter() - t) * 1000)
         top = sorted(scored, key=lambda i: -scored[i])[:10]
         hit += expected in top
