@@ -137,3 +137,47 @@ def test_hangul_bound_allows_for_a_skipped_syllable() -> None:
         exact, _ = align_forms(q, c, True)
         assert exact > 0.5
         assert hangul_name_bound(orders, c.text, c.joined) >= exact - 1e-9, latin
+
+
+# The edit distances of the bounds: `kernel.osa_rows` over byte arrays must give exactly
+# rapidfuzz's OSA distances (which the interpreted source and long or non-ASCII names use).
+ascii_text = st.text(alphabet="abcdeijknorsu", min_size=1, max_size=70)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ascii_text.filter(lambda t: len(t) <= 64), min_size=1, max_size=4),
+       st.lists(st.text(alphabet="abcdeijknorsu", max_size=70), min_size=1, max_size=8))
+def test_osa_rows_is_rapidfuzz_osa(rows: list[str], cols: list[str]) -> None:
+    from rapidfuzz.distance import OSA
+
+    from proscribe.matching.name_v1.kernel import osa_rows
+
+    data = np.frombuffer("".join(cols).encode("latin-1"), dtype=np.uint8)
+    off = np.zeros(len(cols) + 1, dtype=np.int32)
+    np.cumsum([len(c) for c in cols], out=off[1:])
+    pm = np.zeros(256, dtype=np.uint64)
+    dist = np.full((len(rows), len(cols)), -1, dtype=np.int32)
+    osa_rows(rows, np.arange(len(cols), dtype=np.int32), data, off, pm, dist)
+    assert not pm.any()  # the pattern table is left as it was found
+    for r, row in enumerate(rows):
+        for c, col in enumerate(cols):
+            assert dist[r, c] == OSA.distance(row, col), (row, col)
+
+
+def test_bounds_are_the_same_with_or_without_the_byte_arrays() -> None:
+    """The byte-array path (compiled kernel) and rapidfuzz's `cdist` give one bound, for
+    names that take either path: long whole names and non-ASCII tokens use `cdist`."""
+    names = ["kim jong un", "ri yong ho", "abdul rahman al said", "jsc argument",
+             "open joint stock company scientific production association of something long",
+             "jose munoz", "mohammed bin salman", "hong kong chinese new year company ltd"]
+    queries = ["kim chong un", "abd al rahman", "jscargument", "josé muñoz",
+               "open joint stock company scientific production association of something"]
+    cforms = [f for n in names for f in name_forms(n, None)]
+    qforms = [name_forms(q, None)[0] for q in queries]
+    table = TokenTable.build(cforms, [False] * len(cforms))
+    fids = np.arange(len(cforms))
+    with_bytes = table.upper_bounds(qforms, fids)
+    table._bytes = table._joined_bytes = None  # as a table with a token of 256 or above
+    without = table.upper_bounds(qforms, fids)
+    assert np.array_equal(with_bytes[0], without[0])
+    assert np.array_equal(with_bytes[1], without[1])

@@ -2,9 +2,11 @@
 
 The exact alignment (names.py) is a Python loop over token pairs with compounds and
 explanations: about 20-100 µs per pair of names. The index proposes ~64 forms per query,
-most of them far from the match band. Here one rapidfuzz `cdist` call compares the query
-tokens (and adjacent-token compounds) with every distinct token of those forms, and the
-loops of kernel.py (compiled by Cython) turn the matrix into, for every form, a score that
+most of them far from the match band. Here the query tokens (and adjacent-token
+compounds) are compared with every distinct token of those forms by their OSA edit
+distances (`kernel.osa_rows` over the table's tokens as one byte array; rapidfuzz's `cdist`
+when the kernel runs interpreted or a text is not in that form), and the loops of
+kernel.py (compiled by Cython) turn the matrix into, for every form, a score that
 `align_forms` can never exceed:
 
     num <= sum_i wq_i * best_i  +  sum_j wc_j * best_j
@@ -16,7 +18,7 @@ token gets the c-th best), likewise for candidate tokens; pairs are one to one, 
 |nq - nc| tokens are left alone (counting alpha, the extra-token weight, once two pairs
 matched), plus one for each place a compound could pair, and every other unpaired token
 counts fully (names._pairs_score). The whole-name (joined) path is bounded by its own
-`cdist`. The screener scores entities in
+distances, to the forms' whole names. The screener scores entities in
 decreasing order of this bound and stops once the bound is below the k-th exact score: the
 top-k is the same as scoring every proposed form, at a fraction of the cost.
 
@@ -28,6 +30,10 @@ letters to differ, as in `token_similarity`). Digits are ignored (they only lowe
 The table is flat int32 / float64 arrays, one per attribute, read by those loops in place
 (numpy's vectorised form of the same arithmetic paid a fixed cost on each of its ~40
 small-array calls a query form: 0.6 ms a query, against ~0.16 ms now, cdist included).
+The tokens and whole names are also kept as bytes (about 3 MB for every list, made at load):
+a query new to the caches read ~250 Python strings scattered over the heap, a memory stall
+each, where the byte arrays stay in the CPU's cache (p50 of queries new to the caches
+-22%, bench/speed.py).
 """
 
 from __future__ import annotations
@@ -41,7 +47,8 @@ from mypy_extensions import mypyc_attr
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from proscribe.matching.name_v1.kernel import form_bounds, gather, sim_bounds
+from proscribe.matching.name_v1 import kernel
+from proscribe.matching.name_v1.kernel import form_bounds, gather, osa_rows, sim_bounds
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
     MIN_PAIR_SIMILARITY,
@@ -65,6 +72,31 @@ _I32 = np.int32
 _EMPTY_I32 = np.empty(0, dtype=_I32)
 #: Query rows whose (length, spelling group, phonetic key, first letter) a table keeps.
 _ROW_INFO_SIZE = 100_000
+#: Edit distances by `kernel.osa_rows` when the kernel runs compiled; interpreted, by
+#: rapidfuzz's `cdist` (the same numbers, faster than the interpreted loop).
+_NATIVE_OSA = not kernel.__file__.endswith(".py")
+
+
+def _byte_texts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray
+                                                                     ] | None:
+    """`texts` as one uint8 array of code points and the offsets of each in it, or None
+    when a code point is 256 or more (`kernel.osa_rows` then does not apply)."""
+    try:
+        data = "".join(texts).encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    off = np.zeros(len(texts) + 1, dtype=_I32)
+    np.cumsum(lengths, out=off[1:])
+    return np.frombuffer(data, dtype=np.uint8), off
+
+
+def _native_rows(rows: list[str]) -> bool:
+    """Whether `kernel.osa_rows` takes these query rows: 1 to 64 ASCII characters each."""
+    return all(0 < len(r) <= 64 for r in rows) and "".join(rows).isascii()
+
+
+def _pattern_table(n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.uint64)
 
 
 @mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
@@ -77,7 +109,7 @@ class TokenTable:
     int32 or float64, as kernel.pxd declares them.
     """
 
-    __slots__ = (*_TOKENTABLE_FIELDS, "_rows")
+    __slots__ = (*_TOKENTABLE_FIELDS, "_rows", "_bytes", "_joined_bytes")
 
     # Explicit pickling: in a module compiled by mypyc, pickle's default sees no fields.
     def __getstate__(self) -> dict[str, Any]:
@@ -87,6 +119,14 @@ class TokenTable:
         for name, value in state.items():
             setattr(self, name, value)
         self._rows: dict[str, tuple[int, int, int, int]] = {}
+        self._byte_arrays()
+
+    def _byte_arrays(self) -> None:
+        """The tokens and the forms' whole names as bytes, for `kernel.osa_rows`: made at
+        build and at load, not saved (~20 ms for every list)."""
+        self._bytes = _byte_texts(self.tokens, self.lengths) if _NATIVE_OSA else None
+        self._joined_bytes = (_byte_texts(self.joined, self.joined_len) if _NATIVE_OSA
+                              else None)
 
     def __init__(self, tokens: list[str], form_tok: list[int], tok_off: list[int],
                  form_comp: list[int], comp_off: list[int], joined: list[str],
@@ -108,6 +148,7 @@ class TokenTable:
         wt = [token_weight(t) for t in tokens]
         self.weights = np.asarray([wt[t] for t in form_tok], dtype=np.float64)
         self._rows = {}
+        self._byte_arrays()
 
     def _group_id(self, token: str, add: bool) -> int:
         g = spelling_group(token)
@@ -170,9 +211,7 @@ class TokenTable:
         ncols, col_ids, ltok_off, ltok, lwt, lcomp_off, lcomp = gather(
             f32, self.tok_off, self.form_tok, self.comp_off, self.form_comp, self.weights,
             self._scratch())
-        tokens = self.tokens
         col_ids = col_ids[:ncols]
-        cols = [tokens[t] for t in col_ids.tolist()]
         nt = int(ltok.shape[0])
         # Every distinct row (token or adjacent compound) of every query form: one cdist
         # and one similarity matrix for them all (a query's forms share most tokens).
@@ -190,9 +229,18 @@ class TokenTable:
         rows = list(row_of)
         info = np.asarray([self._row_info(r) for r in rows], dtype=_I32)
         sim = np.empty((len(rows), ncols))
-        sim_bounds(cdist(rows, cols, scorer=OSA.distance, dtype=_I32, workers=1), info,
-                   col_ids, self.lengths, self.first, self.groups, self.keys,
+        pm = thread_scratch("bounds.osa", 256, _pattern_table)
+        byte = self._bytes
+        if byte is not None and _native_rows(rows):
+            dist = np.empty((len(rows), ncols), dtype=_I32)
+            osa_rows(rows, col_ids, byte[0], byte[1], pm, dist)
+        else:
+            tokens = self.tokens
+            dist = cdist(rows, [tokens[t] for t in col_ids.tolist()], scorer=OSA.distance,
+                         dtype=_I32, workers=1)
+        sim_bounds(dist, info, col_ids, self.lengths, self.first, self.groups, self.keys,
                    MIN_PAIR_SIMILARITY, sim)
+        jbyte = self._joined_bytes
         joined: list[str] | None = None
         best = np.empty((len(qforms), n))
         compound = np.zeros(n, dtype=np.uint8)
@@ -201,7 +249,10 @@ class TokenTable:
             nq = len(qt)
             wq = np.asarray([token_weight(t) for t in qt], dtype=np.float64)
             jd = _EMPTY_I32
-            if qf.joined:
+            if qf.joined and jbyte is not None and _native_rows([qf.joined]):
+                jd = np.empty(n, dtype=_I32)
+                osa_rows([qf.joined], f32, jbyte[0], jbyte[1], pm, jd.reshape(1, n))
+            elif qf.joined:
                 if joined is None:
                     all_joined = self.joined
                     joined = [all_joined[f] for f in f32.tolist()]

@@ -16,6 +16,19 @@ cpdef tuple gather(const int[::1] fids, const int[::1] tok_off, const int[::1] f
 cdef inline int _column(int t, int[::1] scratch, int[::1] col, int ncols)
 
 
+cdef unsigned long long _M64
+
+
+@cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, i=Py_ssize_t,
+               j=Py_ssize_t, m=Py_ssize_t, t=int, d=int, ch=Py_UCS4, s=str,
+               one="unsigned long long", mask="unsigned long long",
+               vp="unsigned long long", vn="unsigned long long", d0="unsigned long long",
+               pm_old="unsigned long long", pm_j="unsigned long long",
+               tr="unsigned long long", hp="unsigned long long", hn="unsigned long long")
+cpdef void osa_rows(list rows, const int[::1] col_ids, const unsigned char[::1] chars,
+                    const int[::1] char_off, unsigned long long[::1] pm, int[:, ::1] dist)
+
+
 @cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, rl=int, rg=int,
                rk=int, rf=int, d=int, t=int, lc=int, s=double, rel=double, dd=double)
 cpdef void sim_bounds(const int[:, ::1] dist, const int[:, ::1] rows, const int[::1] col_ids,

@@ -7,16 +7,21 @@ every number in a list as a Python object and pays a reference count on each rea
 loops read ~2,000 matrix cells and ~500 token slots a query, which is where that cost
 dominated. Nothing here allocates per cell or calls back into Python.
 
-`gather` lays out the tokens of the proposed forms as local columns; `form_bounds` turns
-one query form's edit distances to those columns into an upper bound of `align_forms` per
-form (the derivation is in bounds.py).
+`gather` lays out the tokens of the proposed forms as local columns; `osa_rows` measures
+the query's edit distances to them (and to the forms' whole names); `form_bounds` turns one
+query form's distances into an upper bound of `align_forms` per form (the derivation is in
+bounds.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["form_bounds", "gather", "sim_bounds"]
+__all__ = ["form_bounds", "gather", "osa_rows", "sim_bounds"]
+
+#: 64 bits set: the masks keep the interpreted source's integers to the 64 bits at which
+#: the compiled code's `unsigned long long` wraps (no-ops there).
+_M64 = 0xFFFFFFFFFFFFFFFF
 
 
 def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off: np.ndarray,
@@ -87,6 +92,55 @@ def _column(t: int, scratch: np.ndarray, col: np.ndarray, ncols: int) -> int:
         scratch[t] = c
         col[ncols] = t
     return c
+
+
+def osa_rows(rows: list[str], col_ids: np.ndarray, chars: np.ndarray, char_off: np.ndarray,
+             pm: np.ndarray, dist: np.ndarray) -> None:
+    """`dist[r, c]`: the OSA distance (optimal string alignment, as rapidfuzz's
+    `OSA.distance`) between `rows[r]` and token `t = col_ids[c]`, whose code points are
+    `chars[char_off[t]:char_off[t + 1]]`. Every row has 1 to 64 code points, all below
+    256 as every token's are (bounds.py checks). `pm`: 256 zeros, left zero.
+
+    Hyyrö's bit-parallel algorithm (2003), as rapidfuzz runs it, over the tokens as one
+    byte array: rapidfuzz's `cdist` needs the tokens as Python strings, scattered over the
+    heap, and a query new to the caches paid a memory stall for each of them (the whole
+    names too); the byte arrays of all list tokens (about 3 MB) stay in the CPU's cache.
+    """
+    nr = len(rows)
+    nc = col_ids.shape[0]
+    one = 1  # typed 64-bit in kernel.pxd: a plain `1 << 40` is a C int shifted too far
+    for r in range(nr):
+        s = rows[r]
+        m = len(s)
+        for i in range(m):
+            ch = ord(s[i])
+            pm[ch] = pm[ch] | (one << i)
+        mask = one << (m - 1)
+        for c in range(nc):
+            t = col_ids[c]
+            vp = _M64
+            vn = 0
+            d0 = 0
+            pm_old = 0
+            d = m
+            for j in range(char_off[t], char_off[t + 1]):
+                pm_j = int(pm[chars[j]])  # int(): a plain integer interpreted, a cast compiled
+                tr = (((~d0 & _M64) & pm_j) << 1) & pm_old
+                d0 = ((((pm_j & vp) + vp) & _M64) ^ vp) | pm_j | vn | tr
+                hp = vn | (~(d0 | vp) & _M64)
+                hn = d0 & vp
+                if hp & mask:
+                    d += 1
+                if hn & mask:
+                    d -= 1
+                hp = ((hp << 1) | 1) & _M64
+                hn = (hn << 1) & _M64
+                vp = hn | (~(d0 | hp) & _M64)
+                vn = hp & d0
+                pm_old = pm_j
+            dist[r, c] = d
+        for i in range(m):
+            pm[ord(s[i])] = 0
 
 
 def sim_bounds(dist: np.ndarray, rows: np.ndarray, col_ids: np.ndarray, lengths: np.ndarray,
