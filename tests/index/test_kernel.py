@@ -43,25 +43,44 @@ def test_merge_equals_numpy(groups: list[tuple[list[int], float]],
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(postings, st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0])), max_size=6))
-def test_group_best_counts_each_form_once_with_its_best_key(
-        keys: list[tuple[list[int], float]]) -> None:
-    """group_best: the forms of one key group, each once with its best key's weight."""
-    from proscribe.index.kernel import group_best
+@given(st.lists(st.tuples(postings, st.sampled_from("tgdpwr")), max_size=6),
+       st.integers(1, 30))
+def test_group_hits_counts_each_form_once_with_its_best_key(
+        keys: list[tuple[list[int], str]], max_df: int) -> None:
+    """group_hits: the forms of one key group, each once with its best key's weight (its
+    inverse document frequency times its kind's factor); keys in more than `max_df` forms
+    are skipped and listed; keys not in the index are passed over."""
+    import math
 
+    from proscribe.index.candidates import _APPROX
+    from proscribe.index.kernel import group_hits
+
+    names = [f"{kind}key{n}" for n, (_, kind) in enumerate(keys)]
+    slots = {name: n for n, name in enumerate(names)}
+    flat = [f for key, _ in keys for f in key]
+    offsets = np.cumsum([0] + [len(key) for key, _ in keys]).astype(np.int64)
+    log_n = math.log(N_FORMS + 1)
     gbest = np.zeros(N_FORMS)
     gseen = np.zeros(N_FORMS, dtype=np.uint8)
     ids = np.empty(N_FORMS, dtype=np.int32)
     best = np.empty(N_FORMS)
-    flat = [f for key, _ in keys for f in key]
-    bounds = np.cumsum([0] + [len(key) for key, _ in keys])
-    n = group_best(np.asarray(flat, dtype=np.int32), bounds[:-1].astype(np.int64),
-                   bounds[1:].astype(np.int64), np.asarray([w for _, w in keys]),
-                   gbest, gseen, ids, best)
+    skipped: list[tuple[int, int, float]] = []
+    n = group_hits(tuple(["tnot-a-key", *names]), slots, _APPROX, offsets,
+                   np.asarray(flat, dtype=np.int32), log_n, max_df, gbest, gseen, ids, best,
+                   skipped)
     expected: dict[int, float] = {}
-    for key, w in keys:
+    order: list[int] = []
+    skips = []
+    for (key, kind), lo in zip(keys, offsets.tolist(), strict=False):
+        w = (log_n - math.log(len(key) + 1)) * _APPROX[kind]
+        if len(key) > max_df:
+            skips.append((lo, lo + len(key), w))
+            continue
         for f in key:
-            expected[f] = max(expected.get(f, -1.0), w)
-    assert dict(zip(ids[:n].tolist(), best[:n].tolist(), strict=True)) == expected
-    assert n == len(expected)
+            if f not in expected:
+                order.append(f)
+            expected[f] = max(expected.get(f, -math.inf), w)
+    assert ids[:n].tolist() == order  # first seen first
+    assert best[:n].tolist() == [expected[f] for f in order]
+    assert skipped == skips
     assert not gbest.any() and not gseen.any()  # left clean for the next group

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from proscribe.index.kernel import accumulate, group_best, top_forms
+from proscribe.index.kernel import accumulate, group_hits, top_forms
 from proscribe.runtime import thread_scratch
 from proscribe.text.phonetic import phonetic_key, spelling_group
 from proscribe.text.sinokorean import is_mandarin_unit
@@ -276,41 +276,26 @@ class CandidateIndex:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        los: list[int] = []
-        his: list[int] = []
-        weights: list[float] = []
-        skipped: list[tuple[int, np.ndarray, float]] = []
-        offsets, slots, log_n = self.offsets, self.slots, self._log_n
-        for k in key:
-            slot = slots.get(k)
-            if slot is None:
-                continue
-            lo, hi = int(offsets[slot]), int(offsets[slot + 1])
-            w = (log_n - math.log(hi - lo + 1)) * _APPROX[k[0]]
-            if hi - lo > MAX_DF:
-                skipped.append((hi - lo, self.postings[lo:hi], w))
-                continue
-            if hi > lo:
-                los.append(lo)
-                his.append(hi)
-                weights.append(w)
-        if not los:
-            ids, ws = _NO_IDS, _NO_WEIGHTS
-        elif len(los) == 1:
-            ids = self.postings[los[0]:his[0]]
-            ws = np.full(ids.shape[0], weights[0])
-        else:
-            gbest, gseen, out_ids, out_ws = self._group_scratch()
-            n = group_best(self.postings, np.asarray(los, dtype=np.int64),
-                           np.asarray(his, dtype=np.int64),
-                           np.asarray(weights, dtype=np.float64), gbest, gseen, out_ids,
-                           out_ws)
+        gbest, gseen, out_ids, out_ws = self._group_scratch()
+        common: list[tuple[int, int, float]] = []
+        n = group_hits(key, self.slots, _APPROX, self.offsets, self.postings, self._log_n,
+                       MAX_DF, gbest, gseen, out_ids, out_ws, common)
+        skipped = [(hi - lo, self.postings[lo:hi], w) for lo, hi, w in common]
+        if n:
             ids, ws = out_ids[:n].copy(), out_ws[:n].copy()
+        else:
+            ids, ws = _NO_IDS, _NO_WEIGHTS
         hit = (ids, ws, skipped)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
         self._cache[key] = hit
         return hit
+
+    def _group_scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """This thread's rows for merging one group's keys (kernel.group_hits)."""
+        return thread_scratch("index.group", self.n_forms, lambda n: (
+            np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32),
+            np.empty(n)))
 
     def lookup(self, groups: Sequence[Sequence[str]], limit: int,
                spans: Sequence[int] | None = None) -> np.ndarray:
@@ -349,12 +334,6 @@ class CandidateIndex:
             # Common keys only add to forms already found by rarer ones.
             hit = accumulate(arr, _NO_WEIGHTS, w, True, dense, seen, touched, hit)
         return top_forms(dense, seen, touched, hit, limit)
-
-    def _group_scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """This thread's rows for merging one group's keys (kernel.group_best)."""
-        return thread_scratch("index.group", self.n_forms, lambda n: (
-            np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32),
-            np.empty(n)))
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """This thread's rows for `lookup`, one slot per form: scores and marks (all zero

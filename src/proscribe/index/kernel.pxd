@@ -8,10 +8,12 @@ cpdef int accumulate(const int[::1] ids, const double[::1] weights, double weigh
                      int[::1] touched, int ntouched)
 
 
-@cython.locals(ng=Py_ssize_t, k=Py_ssize_t, p=Py_ssize_t, j=Py_ssize_t, f=int, w=double)
-cpdef int group_best(const int[::1] postings, const long long[::1] los,
-                     const long long[::1] his, const double[::1] ws, double[::1] gbest,
-                     unsigned char[::1] gseen, int[::1] ids, double[::1] best)
+@cython.locals(ng=Py_ssize_t, k=str, slot=Py_ssize_t, lo="long long", hi="long long",
+               p="long long", j=Py_ssize_t, f=int, w=double)
+cpdef int group_hits(tuple keys, dict slots, dict approx, const long long[::1] offsets,
+                     const int[::1] postings, double log_n, long long max_df,
+                     double[::1] gbest, unsigned char[::1] gseen, int[::1] ids,
+                     double[::1] best, list skipped)
 
 
 @cython.locals(k=Py_ssize_t, size=Py_ssize_t, j=Py_ssize_t, i=Py_ssize_t,

@@ -9,9 +9,11 @@ takes each posting in one step and a heap keeps the best forms.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["accumulate", "group_best", "top_forms"]
+__all__ = ["accumulate", "group_hits", "top_forms"]
 
 
 def accumulate(ids: np.ndarray, weights: np.ndarray, weight: float, only_hit: bool,
@@ -34,16 +36,34 @@ def accumulate(ids: np.ndarray, weights: np.ndarray, weight: float, only_hit: bo
     return ntouched
 
 
-def group_best(postings: np.ndarray, los: np.ndarray, his: np.ndarray, ws: np.ndarray,
-               gbest: np.ndarray, gseen: np.ndarray, ids: np.ndarray, best: np.ndarray) -> int:
-    """The forms of one query token's key group, each once with its best key's weight:
-    the keys are `postings[los[k]:his[k]]` with weight `ws[k]`. Writes the forms to `ids`
-    and their weights to `best` (first seen first) and returns how many; `gbest` and
-    `gseen` are scratch rows over all forms, zero between calls and left so."""
+def group_hits(keys: tuple[str, ...], slots: dict[str, int], approx: dict[str, float],
+               offsets: np.ndarray, postings: np.ndarray, log_n: float, max_df: int,
+               gbest: np.ndarray, gseen: np.ndarray, ids: np.ndarray, best: np.ndarray,
+               skipped: list[tuple[int, int, float]]) -> int:
+    """The forms hit by one query token's key group, each once with its best key's weight
+    (`CandidateIndex._group_hits`): a key's weight is its inverse document frequency
+    `log_n - log(df + 1)` times `approx[key[0]]` (how approximate its kind is). Keys in more
+    than `max_df` forms are left out and listed in `skipped` as (lo, hi, weight) of their
+    postings. Writes the forms to `ids` and their weights to `best` (first seen first) and
+    returns how many; `gbest` and `gseen` are scratch rows over all forms, zero between
+    calls and left so.
+
+    One call a group where the interpreted loop paid a dictionary lookup, two numpy scalar
+    reads and conversions and four numpy calls a key: ~0.1 ms for a query new to the
+    caches, a quarter of its screening.
+    """
     ng = 0
-    for k in range(los.shape[0]):
-        w = ws[k]
-        for p in range(los[k], his[k]):
+    for k in keys:
+        slot = slots.get(k, -1)
+        if slot < 0:
+            continue
+        lo = offsets[slot]
+        hi = offsets[slot + 1]
+        w = (log_n - math.log(hi - lo + 1)) * approx[k[0]]
+        if hi - lo > max_df:
+            skipped.append((lo, hi, w))
+            continue
+        for p in range(lo, hi):
             f = postings[p]
             if not gseen[f]:
                 gseen[f] = 1
