@@ -35,8 +35,8 @@ def test_merge_equals_numpy(groups: list[tuple[list[int], float]],
         n = accumulate(arr, np.empty(0), w, True, dense, seen, touched, n)
         score[arr[hit[arr]]] += w
     got = top_forms(dense, seen, touched, n, limit).tolist()
-    ids = np.flatnonzero(hit)
-    expected = sorted(ids.tolist(), key=lambda f: (-score[f], f))[:limit]
+    found = np.flatnonzero(hit)
+    expected = sorted(found.tolist(), key=lambda f: (-score[f], f))[:limit]
     assert got == expected
     # The scratch rows are left clean for the next query.
     assert not dense.any() and not seen.any()
