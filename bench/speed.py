@@ -8,7 +8,8 @@ same queries again, then again without building result models), batch queries pe
 (`screen_many`), index build time, save/load time and memory. Baselines in the same run:
 rapidfuzz brute-force scans with Jaro-Winkler and token_sort_ratio over every list name,
 and nomenklatura's logic-v2 rescoring the 50 best token_sort candidates (the issue's
-anchors), with the speed-up over each. Prints a table and a final JSON line.
+anchors), run block by block in the same span of time as the queries new to the caches,
+with the speed-up over each. Prints a table and a final JSON line.
 """
 
 from __future__ import annotations
@@ -83,11 +84,42 @@ def main() -> None:
     queries = [ScreeningQuery(name=r["full_name"], type="person") for r in rows]
     for q in queries[:50]:
         screener.screen(q)
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler
+
+    names = [clean_name(n.value) for e in screener.entities for n in e.names]
+    lv2_label = "logic-v2 rescoring 50 token_sort cands"
+    lv2 = LogicV2.create(screener.entities) if args.lv2_queries else None
+    # The anchors run in the same span of time as the queries, block by block: the
+    # machine's speed drifts by a third within minutes, and ratios of figures taken minutes
+    # apart moved with it. Each block screens its queries (new to the caches), then runs
+    # its share of them through the Jaro-Winkler and token_sort scans and nomenklatura's
+    # logic-v2 rescoring the entities of the 50 best token_sort names.
+    scans = (("jaro-winkler scan", JaroWinkler.normalized_similarity),
+             ("token_sort scan", fuzz.token_sort_ratio))
+    base: dict[str, list[float]] = {label: [] for label, _ in scans}
+    if lv2 is not None:
+        base[lv2_label] = []
+    blocks = 10
+    size = -(-len(queries) // blocks)
     lat = []
-    for q in queries:
-        t = time.perf_counter()
-        screener.screen(q)
-        lat.append((time.perf_counter() - t) * 1000)
+    for b in range(blocks):
+        block = queries[b * size:(b + 1) * size]
+        for q in block:
+            t = time.perf_counter()
+            screener.screen(q)
+            lat.append((time.perf_counter() - t) * 1000)
+        for label, scorer in scans:
+            for q in block[: -(-args.baseline_queries // blocks)]:
+                qn = clean_name(q.name)
+                t = time.perf_counter()
+                process.extract(qn, names, scorer=scorer, limit=10)
+                base[label].append((time.perf_counter() - t) * 1000)
+        if lv2 is not None:
+            for q in block[: -(-args.lv2_queries // blocks)]:
+                t = time.perf_counter()
+                lv2.rescore(q.name)
+                base[lv2_label].append((time.perf_counter() - t) * 1000)
     # The same queries again: every per-token cache (spellings, token similarities, index
     # key groups) now holds their tokens, as a long-running service's caches hold the
     # common given names and surnames of its customers.
@@ -114,31 +146,6 @@ def main() -> None:
     t = time.perf_counter()
     screener.screen_many(queries)
     qps = len(queries) / (time.perf_counter() - t)
-    # Baselines: brute-force scan over every list name.
-    from rapidfuzz import fuzz, process
-    from rapidfuzz.distance import JaroWinkler
-
-    names = [clean_name(n.value) for e in screener.entities for n in e.names]
-    base = {}
-    for label, scorer in (("jaro-winkler scan", JaroWinkler.normalized_similarity),
-                          ("token_sort scan", fuzz.token_sort_ratio)):
-        bl = []
-        for q in queries[: args.baseline_queries]:
-            qn = clean_name(q.name)
-            t = time.perf_counter()
-            process.extract(qn, names, scorer=scorer, limit=10)
-            bl.append((time.perf_counter() - t) * 1000)
-        base[label] = bl
-    # nomenklatura logic-v2 rescoring the entities of the 50 best token_sort names (the
-    # issue's second anchor), on the first queries of the same set, in the same run.
-    lv2 = LogicV2.create(screener.entities) if args.lv2_queries else None
-    if lv2 is not None:
-        bl = []
-        for q in queries[: args.lv2_queries]:
-            t = time.perf_counter()
-            lv2.rescore(q.name)
-            bl.append((time.perf_counter() - t) * 1000)
-        base["logic-v2 rescoring 50 token_sort cands"] = bl
     table = [
         ["name-v1 screen()", len(lat), _pct(lat, 0.5), _pct(lat, 0.99), qps],
         ["screen(), same queries again", len(warm), _pct(warm, 0.5), _pct(warm, 0.99), ""],
@@ -147,6 +154,8 @@ def main() -> None:
          _pct(exhaustive, 0.99), ""],
     ]
     for label, bl in base.items():
+        if not bl:
+            continue
         table.append([label, len(bl), _pct(bl, 0.5), _pct(bl, 0.99), 1000 / (sum(bl) / len(bl))])
     print_table(f"Screening speed, {len(screener.entities)} entities, {len(names)} names",
                 ["algorithm", "queries", "p50 ms", "p99 ms", "queries/s"], table)
@@ -157,13 +166,13 @@ def main() -> None:
     p50 = _pct(lat, 0.5)
     p99 = _pct(lat, 0.99)
     # The issue's targets in its own terms: at least 4 times faster than the token_sort
-    # scan and 100 times faster than logic-v2 rescoring, both measured here, now.
+    # scan and 100 times faster than logic-v2 rescoring, measured alongside.
     relative = [["p50 vs token_sort scan", _pct(base["token_sort scan"], 0.5) / p50, 4.0]]
-    lv2_label = "logic-v2 rescoring 50 token_sort cands"
-    if lv2_label in base:
+    if base.get(lv2_label):
         relative += [["p50 vs logic-v2 rescoring", _pct(base[lv2_label], 0.5) / p50, 100.0],
                      ["p99 vs logic-v2 rescoring", _pct(base[lv2_label], 0.99) / p99, 100.0]]
-    print_table("Speed-up over the anchors (same run)", ["", "times faster", "target"],
+    print_table("Speed-up over the anchors (same span of time)",
+                ["", "times faster", "target"],
                 [[a, b, f"{c:g}x {'ok' if b >= c else 'missed'}"] for a, b, c in relative])
     emit_json({
         "bench": "speed", "compiled": name_v1.COMPILED, "entities": len(screener.entities), "names": len(names),
@@ -177,7 +186,7 @@ def main() -> None:
         "baselines": {k: {"p50_ms": round(_pct(v, 0.5), 4), "p99_ms": round(_pct(v, 0.99), 4),
                           "speedup_p50": round(_pct(v, 0.5) / p50, 2),
                           "speedup_p99": round(_pct(v, 0.99) / p99, 2), "queries": len(v)}
-                      for k, v in base.items()},
+                      for k, v in base.items() if v},
     })
 
 
