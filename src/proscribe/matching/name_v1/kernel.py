@@ -102,9 +102,9 @@ def osa_rows(rows: list[str], col_ids: np.ndarray, chars: np.ndarray, char_off: 
     256 as every token's are (bounds.py checks). `pm`: 256 zeros, left zero.
 
     Hyyrö's bit-parallel algorithm (2003), as rapidfuzz runs it, over the tokens as one
-    byte array: rapidfuzz's `cdist` needs the tokens as Python strings, scattered over the
-    heap, and a query new to the caches paid a memory stall for each of them (the whole
-    names too); the byte arrays of all list tokens (about 3 MB) stay in the CPU's cache.
+    byte array (about 3 MB for every list): rapidfuzz's `cdist` needs the tokens as Python
+    strings, picked out of the token list one by one, each a read from wherever the heap
+    put it.
     """
     nr = len(rows)
     nc = col_ids.shape[0]
