@@ -214,7 +214,7 @@ class TokenTable:
             self._scratch())
         col_ids = col_ids[:ncols]
         nt = int(ltok.shape[0])
-        # Every distinct row (token or adjacent compound) of every query form: one cdist
+        # Every distinct row (token or adjacent compound) of every query form: one distance
         # and one similarity matrix for them all (a query's forms share most tokens).
         row_of: dict[str, int] = {}
         maps: list[list[int]] = []
