@@ -38,6 +38,7 @@ from proscribe.matching.name_v1 import (
     soft_cap,
 )
 from proscribe.matching.name_v1.bounds import TokenTable
+from proscribe.matching.name_v1.kernel import entity_bounds
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
     hangul_name_bound,
@@ -504,12 +505,9 @@ class Screener:
         """
         hits: dict[int, list[int]] = {}
         fids = _NO_FORMS
-        fid_list: list[int] = []
-        ent_list: list[int] = []
         if prep.groups:
             fids = self.index.lookup(prep.groups, CANDIDATE_FORMS, prep.spans)
-            fid_list = fids.tolist()
-            ent_list = self.index.form_entity[fids].tolist()
+        fid_list: list[int] = fids.tolist()
         forced: set[int] = set()
         for key in prep.facts.id_keys:
             for ent in self.index.by_identifier(key):
@@ -517,6 +515,7 @@ class Screener:
         form_ub: dict[int, list[float]] = {}
         form_comp: dict[int, bool] = {}
         if not bounded:
+            ent_list: list[int] = self.index.form_entity[fids].tolist()
             for fid, ent in zip(fid_list, ent_list, strict=True):
                 hits.setdefault(ent, []).append(fid)
             for ent in forced:
@@ -541,28 +540,16 @@ class Screener:
                 ubq[:, k] = hangul_name_bound(orders, form.text, form.joined, form.raw_tokens)
         else:
             ubq, comp = self._tokens.upper_bounds(prep.forms, fids)
-        ubq *= self._kind_factor[fids]
-        # What the facts add at most (its identifiers, and any date of birth and country):
-        # an entity none of whose forms reaches the floor with that is never scored. Below
-        # soft_cap's knee (0.9) a raw score is the score, and a positive floor keeps
-        # soft_cap's clamp at 0 out of it.
-        live: set[int] | None = None
-        if fid_list and 1e-6 < floor <= 0.9:
-            most = _facts_bonus(bool(prep.facts.id_keys), True, True)
-            reach = NAME_WEIGHT * ubq.max(axis=0) + (most + 1e-9) >= floor
-            live = set(np.asarray(ent_list)[reach].tolist())
+        # Each bound scaled by its form's name-kind factor. What the facts add at most (its
+        # identifiers, and any date of birth and country): an entity none of whose forms
+        # reaches the floor with that is never scored. Below soft_cap's knee (0.9) a raw
+        # score is the score, and a positive floor keeps soft_cap's clamp at 0 out of it.
+        most = _facts_bonus(bool(prep.facts.id_keys), True, True)
         ent_ub: dict[int, float] = {}
-        if live is None or live:
-            for fid, ent, fu, c in zip(fid_list, ent_list, ubq.T.tolist(), comp.tolist(),
-                                       strict=True):
-                if live is not None and ent not in live:
-                    continue
-                hits.setdefault(ent, []).append(fid)
-                form_ub[fid] = fu
-                form_comp[fid] = c
-                top_u = max(fu)
-                if top_u > ent_ub.get(ent, -1.0):
-                    ent_ub[ent] = top_u
+        entity_bounds(ubq, np.ascontiguousarray(comp).view(np.uint8), fids,
+                      self.index.form_entity, self._kind_factor, NAME_WEIGHT,
+                      most + 1e-9, floor, bool(fid_list) and 1e-6 < floor <= 0.9, hits,
+                      form_ub, form_comp, ent_ub)
         for ent in forced:
             hits[ent] = list(self._entity_forms[ent])
             ent_ub[ent] = math.inf

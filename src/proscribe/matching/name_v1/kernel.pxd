@@ -55,6 +55,15 @@ cpdef void form_bounds(const double[:, ::1] sim, const int[::1] rowmap, int nq,
                        double[::1] scratch, double[::1] out, unsigned char[::1] compound)
 
 
+@cython.locals(nq=Py_ssize_t, n=Py_ssize_t, k=Py_ssize_t, i=Py_ssize_t, f=int, ent=int,
+               kf=double, m=double, v=double, top=double[::1], mine=list)
+cpdef void entity_bounds(double[:, ::1] ubq, const unsigned char[::1] comp,
+                         const int[::1] fids, const int[::1] form_entity,
+                         const double[::1] kind_factor, double name_weight, double plus,
+                         double floor, bint check, dict hits, dict form_ub, dict form_comp,
+                         dict ent_ub)
+
+
 @cython.locals(p=Py_ssize_t, v=double)
 cdef bint _pairs_with_a_name(const double[:, ::1] sim, Py_ssize_t rr, const int[::1] ltok,
                              const double[::1] lwt, Py_ssize_t t0, Py_ssize_t t1,
