@@ -181,3 +181,52 @@ def test_bounds_are_the_same_with_or_without_the_byte_arrays() -> None:
     without = table.upper_bounds(qforms, fids)
     assert np.array_equal(with_bytes[0], without[0])
     assert np.array_equal(with_bytes[1], without[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3), st.lists(st.tuples(st.integers(0, 9), st.booleans()), max_size=20),
+       st.lists(st.floats(0.0, 1.0), min_size=60, max_size=60),
+       st.sampled_from([0.0, 0.5, 0.7]), st.booleans())
+def test_entity_bounds_is_the_numpy_reference(nq: int, forms: list[tuple[int, bool]],
+                                              values: list[float], floor: float,
+                                              check: bool) -> None:
+    """kernel.entity_bounds keeps what Screener._propose's numpy form kept: each bound
+    scaled by its form's factor, the entities one of whose forms reaches the floor, their
+    forms in order, and each entity's best bound (first form first among ties)."""
+    from proscribe.matching.name_v1.kernel import entity_bounds
+
+    n = len(forms)
+    fids = np.arange(n, dtype=np.int32)[::-1].copy()  # proposed in some order
+    form_entity = np.asarray([e for e, _ in forms], dtype=np.int32)
+    factor = np.resize(np.asarray([0.9, 1.0, 0.8, 0.75]), n).astype(np.float64)
+    ubq = np.asarray(values[: nq * n], dtype=np.float64).reshape(nq, n).copy() if n else \
+        np.zeros((nq, 0))
+    comp = np.asarray([c for _, c in forms], dtype=bool)
+    plus = 0.1 + 1e-9
+    # The reference: what _propose did before (numpy, then a loop over Python lists).
+    ref = ubq * factor[fids]
+    ents = form_entity[fids].tolist()
+    live = set(np.asarray(ents)[0.85 * ref.max(axis=0) + plus >= floor].tolist()) \
+        if check and n else None
+    exp_hits: dict[int, list[int]] = {}
+    exp_ub: dict[int, list[float]] = {}
+    exp_comp: dict[int, bool] = {}
+    exp_ent: dict[int, float] = {}
+    for fid, ent, fu, c in zip(fids.tolist(), ents, ref.T.tolist(), comp.tolist(),
+                               strict=True):
+        if live is not None and ent not in live:
+            continue
+        exp_hits.setdefault(ent, []).append(fid)
+        exp_ub[fid] = fu
+        exp_comp[fid] = c
+        if max(fu) > exp_ent.get(ent, -1.0):
+            exp_ent[ent] = max(fu)
+    hits: dict[int, list[int]] = {}
+    form_ub: dict[int, list[float]] = {}
+    form_comp: dict[int, bool] = {}
+    ent_ub: dict[int, float] = {}
+    entity_bounds(ubq, comp.view(np.uint8), fids, form_entity, factor, 0.85, plus, floor,
+                  check and n > 0, hits, form_ub, form_comp, ent_ub)
+    assert np.array_equal(ubq, ref)  # scaled in place
+    assert hits == exp_hits and form_ub == exp_ub and form_comp == exp_comp
+    assert list(ent_ub.items()) == list(exp_ent.items())  # the same order too
