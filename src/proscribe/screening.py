@@ -507,7 +507,6 @@ class Screener:
         fids = _NO_FORMS
         if prep.groups:
             fids = self.index.lookup(prep.groups, CANDIDATE_FORMS, prep.spans)
-        fid_list: list[int] = fids.tolist()
         forced: set[int] = set()
         for key in prep.facts.id_keys:
             for ent in self.index.by_identifier(key):
@@ -516,7 +515,7 @@ class Screener:
         form_comp: dict[int, bool] = {}
         if not bounded:
             ent_list: list[int] = self.index.form_entity[fids].tolist()
-            for fid, ent in zip(fid_list, ent_list, strict=True):
+            for fid, ent in zip(fids.tolist(), ent_list, strict=True):
                 hits.setdefault(ent, []).append(fid)
             for ent in forced:
                 hits[ent] = list(self._entity_forms[ent])
@@ -530,6 +529,7 @@ class Screener:
             # are worked out for the other forms only (most of a Hangul query's are
             # persons': a third of its time went to bounds thrown away).
             person = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+            fid_list: list[int] = fids.tolist()
             ubq = np.empty((len(prep.forms), len(fid_list)))
             comp = np.ones(len(fid_list), dtype=bool)
             other = np.flatnonzero(~person)
@@ -548,7 +548,7 @@ class Screener:
         ent_ub: dict[int, float] = {}
         entity_bounds(ubq, np.ascontiguousarray(comp).view(np.uint8), fids,
                       self.index.form_entity, self._kind_factor, NAME_WEIGHT,
-                      most + 1e-9, floor, bool(fid_list) and 1e-6 < floor <= 0.9, hits,
+                      most + 1e-9, floor, fids.shape[0] > 0 and 1e-6 < floor <= 0.9, hits,
                       form_ub, form_comp, ent_ub)
         for ent in forced:
             hits[ent] = list(self._entity_forms[ent])
