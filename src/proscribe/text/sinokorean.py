@@ -32,10 +32,13 @@ import argparse
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SINO_KOREAN", "TRANSCRIBED", "is_mandarin_unit", "is_pinyin_word",
-           "mandarin_orders", "unit_spellings"]
+__all__ = ["SINO_KOREAN", "TRANSCRIBED", "hanja_reading_count", "is_mandarin_unit",
+           "is_pinyin_word", "mandarin_orders", "unit_spellings"]
 
 TABLE = Path(__file__).parent / "data" / "hanja_pinyin.tsv"
+#: Hangul syllable -> how many frequently used characters are read so (translit's prior of
+#: a syllable in a Korean name).
+COUNTS = Path(__file__).parent / "data" / "hanja_counts.tsv"
 #: Marks a unit read by the Korean reading of a character (one Hangul syllable).
 SINO_KOREAN = "\x01"
 #: Marks a unit of the Mandarin sound transcription (one or two Hangul syllables).
@@ -141,6 +144,22 @@ def _sino_korean() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def _reading_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in COUNTS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, count = line.split("\t")
+            counts[syllable] = int(count)
+    return counts
+
+
+def hanja_reading_count(syllable: str) -> int:
+    """How many frequently used characters (Big5 level 1) are read as this Hangul syllable
+    (0 for a syllable that reads none: 슬, 똘, 쭝)."""
+    return _reading_counts().get(syllable, 0)
+
+
 def is_pinyin_word(word: str) -> bool:
     """Whether a cleaned Latin word is pinyin syllables written together ("xiaopeng",
     "zhaojun"); Korean spellings mostly are not ("kim", "seung", "hyun", "eun", "park")."""
@@ -225,6 +244,7 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
 
     valid = pinyin_syllables()
     readings: dict[str, dict[str, None]] = {}
+    characters: dict[str, set[str]] = {}
     table = yaml.load(hanja_table.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     # 金 is read 김 as a surname (Kim), 금 otherwise.
     for han, hangul in [*sorted(table.items()), ("金", "김")]:
@@ -236,6 +256,8 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
             continue
         if not 0xA440 <= code <= 0xC67E:  # Big5 level 1: frequently used characters
             continue
+        for form in (hangul, _initial_form(hangul)):
+            characters.setdefault(form, set()).add(han)
         # Its main reading only: the others of a character are mostly rare words' readings.
         for p in pinyin(han, style=Style.NORMAL, heteronym=False)[0]:
             p = p.replace("ü", "v")
@@ -247,6 +269,10 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
              "# Written by `python -m proscribe.text.sinokorean`; do not edit."]
     lines += [f"{k}\t{','.join(sorted(v))}" for k, v in sorted(readings.items())]
     TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = ["# Hangul syllable -> how many frequently used characters (Big5 level 1) read so.",
+             "# Written by `python -m proscribe.text.sinokorean`; do not edit."]
+    lines += [f"{k}\t{len(v)}" for k, v in sorted(characters.items())]
+    COUNTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,18 +15,20 @@ Each function is total: it never raises, and returns at least one form for any i
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
 
 from proscribe.text.normalize import clean_name
-from proscribe.text.sinokorean import is_mandarin_unit, unit_spellings
+from proscribe.text.sinokorean import hanja_reading_count, is_mandarin_unit, unit_spellings
 
 __all__ = [
     "HANGUL_SURNAMES",
     "detect_script",
     "hangul_romanizations",
+    "hangul_spelling_ambiguity",
     "hangul_syllable_spellings",
     "latin_forms",
     "warm_up",
@@ -258,6 +260,97 @@ def hangul_syllable_spellings(ch: str, surname: bool = False) -> dict[str, float
         for v in HANGUL_SURNAMES.get(ch, ()):
             out[v] = 0.0
     return out
+
+
+#: Temperature of the spelling model below: a spelling whose cost is 0.1 higher is taken to
+#: be e times less likely to be written for that syllable.
+SPELLING_TEMPERATURE = 0.1
+#: The model's prior of a syllable in a Korean name: one more than the number of frequently
+#: used characters read so (text/sinokorean.py), since given names are mostly written with
+#: characters (정 47, 중 4, 증 9), and a syllable that reads none (슬, 똘) still occurs.
+SYLLABLE_PRIOR_FLOOR = 1.0
+
+
+@lru_cache(maxsize=1)
+def _jamo_spellings() -> tuple[tuple[tuple[str, int, float], ...],
+                               dict[str, tuple[tuple[str, int, float], ...]],
+                               dict[str, tuple[tuple[int, float], ...]]]:
+    """`hangul_syllable_spellings`' tables turned round, for reading a spelling back:
+    (initial spelling, initial, cost); first letter -> (medial spelling, medial, cost);
+    final spelling -> ((final, cost), ...)."""
+    initials = tuple((v, ini, c) for ini, vs in enumerate(_INITIAL_VARIANTS)
+                     for v, c in vs.items())
+    medials: dict[str, list[tuple[str, int, float]]] = {}
+    for med, vs in enumerate(_MEDIAL_VARIANTS):
+        for v, c in vs.items():
+            medials.setdefault(v[:1], []).append((v, med, c))
+    finals: dict[str, list[tuple[int, float]]] = {}
+    for fin, final in enumerate(_FINALS):
+        spelt = {"": 0.0} if final == "-" else {final: 0.0, **_FINAL_EXTRA.get(final, {})}
+        for v, c in spelt.items():
+            finals.setdefault(v, []).append((fin, c))
+    return (initials, {k: tuple(v) for k, v in medials.items()},
+            {v: tuple(fs) for v, fs in finals.items()})
+
+
+@lru_cache(maxsize=16_384)
+def hangul_syllables_spelt(spelling: str) -> dict[str, float]:
+    """The Hangul syllables that `spelling` is an accepted spelling of -> its cost for each
+    (the inverse of `hangul_syllable_spellings` without surnames): "tae" -> 태 0, 대 0
+    (McCune-Reischauer), 때 0.2; "dae" -> 대 0."""
+    initials, medials, finals = _jamo_spellings()
+    out: dict[str, float] = {}
+    for i, ini, ci in initials:
+        if not spelling.startswith(i):
+            continue
+        after_i = spelling[len(i):]
+        pairs = [(m, med, cm) for m, med, cm in medials.get(after_i[:1], ())
+                 if after_i.startswith(m)]
+        if ini == 11:  # 우 written Woo or Wu
+            pairs += [(m, 13, cm) for m, cm in (("woo", 0.1), ("wu", 0.2))
+                      if after_i.startswith(m)]
+        for m, med, cm in pairs:
+            for fin, cf in finals.get(after_i[len(m):], ()):
+                ch = chr(0xAC00 + (ini * 21 + med) * 28 + fin)
+                cost = ci + cm + cf
+                if cost < out.get(ch, 9.0):
+                    out[ch] = cost
+    return out
+
+
+def _surprise(ch: str, spelling: str) -> float:
+    """-ln P(syllable | spelling): a syllable as likely a priori as the characters read so
+    make it (SYLLABLE_PRIOR_FLOOR), each spelling of it the less likely the more it costs
+    (SPELLING_TEMPERATURE)."""
+    readers = hangul_syllables_spelt(spelling)
+    if ch not in readers:
+        return 0.0
+    weights = {s: (SYLLABLE_PRIOR_FLOOR + hanja_reading_count(s))
+               * math.exp(-c / SPELLING_TEMPERATURE) for s, c in readers.items()}
+    return -math.log(weights[ch] / sum(weights.values()))
+
+
+@lru_cache(maxsize=200_000)
+def hangul_spelling_ambiguity(ch: str, spelling: str) -> float:
+    """How much less a Latin spelling tells of one Hangul syllable than the syllable's most
+    telling accepted spelling does, in nats (0 for that spelling).
+
+    McCune-Reischauer without its apostrophes, the DPRK's spellings and the informal ones
+    merge syllables that Revised Romanization keeps apart: "tae" is 태 or 대, "yong" is 용
+    or 영, "sung" is 승, 숭 or 성, while "dae", "yeong" and "seung" are one syllable each.
+    So a Latin name that spells 대 "dae" is likelier to be 대 than one that spells it "tae"
+    (Bayes, with a prior from how many common characters read each syllable: no name
+    lists are used), and the alignment charges the second a little more. 0 for a Chinese reading's unit and
+    for anything that is not a Hangul syllable.
+    """
+    if not _is_hangul(ch) or is_mandarin_unit(ch):
+        return 0.0
+    return max(0.0, _surprise(ch, spelling) - _least_surprise(ch))
+
+
+@lru_cache(maxsize=16_384)
+def _least_surprise(ch: str) -> float:
+    return min(_surprise(ch, v) for v in hangul_syllable_spellings(ch, False))
 
 
 # ----------------------------------------------------------------------------- scripts

@@ -24,7 +24,7 @@ COMPILED = not names.__file__.endswith(".py") and not kernel.__file__.endswith("
     and not _index_kernel.__file__.endswith(".py")
 
 ALGORITHM_ID = "name-v1"
-ALGORITHM_VERSION = "1.12.1"
+ALGORITHM_VERSION = "1.13.0"
 ALGORITHM_SETTINGS: dict[str, object] = {
     "name_weight": NAME_WEIGHT,
     "common_name_evidence": COMMON_NAME_EVIDENCE,

@@ -24,7 +24,12 @@ from proscribe.text.sinokorean import (
 from proscribe.text.numbers import expand_abbreviations, number_words_to_digits
 from proscribe.text.phonetic import KOREAN_SURNAME_SPELLINGS, phonetic_key, spelling_group
 from proscribe.text.ru_org import english_reading_of
-from proscribe.text.translit import HANGUL_SURNAMES, hangul_syllable_spellings, latin_forms
+from proscribe.text.translit import (
+    HANGUL_SURNAMES,
+    hangul_spelling_ambiguity,
+    hangul_syllable_spellings,
+    latin_forms,
+)
 from proscribe.text.wadegiles import pinyin_readings
 
 __all__ = ["NameForm", "align_forms", "is_number_token", "name_forms", "token_similarity",
@@ -538,6 +543,10 @@ def _improve_with_compounds(
 _SKIP_COST = 1.0
 #: Scale of a spelling's cost (hangul_syllable_spellings) against one edit.
 VARIANT_COST_FACTOR = 0.1
+#: Scale of a spelling's ambiguity (translit.hangul_spelling_ambiguity, nats) against one
+#: edit: a spelling shared by two syllables costs ln 2 x 0.05 = 0.035, more than an
+#: informal variant's 0.01 and far less than an edit.
+AMBIGUITY_COST_FACTOR = 0.05
 
 
 def _is_hangul_char(ch: str) -> bool:
@@ -605,9 +614,12 @@ def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
     spellings = hangul_syllable_spellings(syllable, surname)
     best = 9.0
     for v, c in spellings.items():
-        # A spelling's own cost only breaks ties between accepted spellings; a letter
-        # outside every accepted spelling costs a whole edit.
+        # A spelling's own cost and its ambiguity only break ties between accepted
+        # spellings; a letter outside every accepted spelling costs a whole edit. A
+        # surname's spellings are conventions (Lee / Yi / Rhee): no ambiguity is charged.
         d = Levenshtein.distance(piece, v, score_cutoff=3) + VARIANT_COST_FACTOR * c
+        if not surname:
+            d += AMBIGUITY_COST_FACTOR * hangul_spelling_ambiguity(syllable, v)
         if d < best:
             best = d
     return best

@@ -1,0 +1,55 @@
+"""The spelling model behind the Hangul-to-Latin alignment: which syllables a Latin spelling
+can stand for, and how much less one spelling tells of its syllable than another."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proscribe.text.sinokorean import hanja_reading_count
+from proscribe.text.translit import (
+    hangul_spelling_ambiguity,
+    hangul_syllable_spellings,
+    hangul_syllables_spelt,
+)
+
+syllables = st.integers(0, 11171).map(lambda k: chr(0xAC00 + k))
+
+
+@settings(max_examples=300, deadline=None)
+@given(syllables)
+def test_every_spelling_of_a_syllable_reads_back_to_it_at_the_same_cost(ch: str) -> None:
+    # hangul_syllables_spelt parses a spelling into jamo; it must be the exact inverse of
+    # hangul_syllable_spellings, which writes them.
+    for spelling, cost in hangul_syllable_spellings(ch, False).items():
+        assert hangul_syllables_spelt(spelling)[ch] == cost
+        for other, c in hangul_syllables_spelt(spelling).items():
+            assert hangul_syllable_spellings(other, False)[spelling] == c
+
+
+@settings(max_examples=300, deadline=None)
+@given(syllables)
+def test_some_spelling_of_every_syllable_costs_no_ambiguity(ch: str) -> None:
+    amb = [hangul_spelling_ambiguity(ch, v) for v in hangul_syllable_spellings(ch, False)]
+    assert min(amb) == 0.0
+    assert all(a >= 0.0 for a in amb)
+
+
+def test_merged_spellings_tell_less_than_revised_romanization() -> None:
+    assert hangul_syllables_spelt("dae") == {"대": 0.0}
+    assert set(hangul_syllables_spelt("tae")) == {"태", "대", "때"}
+    assert hangul_spelling_ambiguity("대", "dae") == 0.0
+    assert hangul_spelling_ambiguity("대", "tae") > 0.5
+    # "yong" is 용 or 영: it is 용's own spelling, and a lesser one of 영 than "yeong".
+    assert hangul_spelling_ambiguity("용", "yong") == 0.0
+    assert hangul_spelling_ambiguity("영", "yong") > 0.3
+    assert hangul_spelling_ambiguity("영", "yeong") == 0.0
+    # Nothing outside the model: a unit of a Chinese reading, a Latin letter.
+    assert hangul_spelling_ambiguity("a", "a") == 0.0
+
+
+def test_the_prior_counts_common_characters_per_reading() -> None:
+    # 정 reads many common characters (正, 政, 定, 情, ...), 중 few (中, 重, 衆, 仲).
+    assert hanja_reading_count("정") > 30
+    assert 0 < hanja_reading_count("중") < 10
+    assert hanja_reading_count("똘") == 0
