@@ -118,8 +118,11 @@ def test_chinese_names_written_in_hangul_against_pinyin() -> None:
     # (왕소군 is 王昭君): the same name, below a Korean spelling that fits.
     for hangul, latin in (("리샤오펑", "Li Xiaopeng"), ("양제츠", "Yang Jiechi")):
         assert sim(hangul, latin) == pytest.approx(TRANSCRIPTION_FACTOR), (hangul, latin)
+    # A character reading that other syllables share too (zhao: 昭 is 소, 趙 is 조) is
+    # charged a little (hangul_spelling_ambiguity).
     for hangul, latin in (("왕소군", "Wang Zhaojun"), ("이홍장", "Li Hongzhang")):
-        assert sim(hangul, latin) == pytest.approx(SINO_KOREAN_FACTOR), (hangul, latin)
+        s = sim(hangul, latin)
+        assert SINO_KOREAN_FACTOR - 0.05 < s <= SINO_KOREAN_FACTOR + 1e-9, (hangul, latin)
     # A Korean name keeps its Korean reading first, and another Chinese name stays apart.
     assert sim("김정은", "Kim Jong Un") > 0.97
     assert sim("김정은", "Jin Zhengen") < sim("김정은", "Kim Jong Un")

@@ -53,3 +53,17 @@ def test_the_prior_counts_common_characters_per_reading() -> None:
     assert hanja_reading_count("정") > 30
     assert 0 < hanja_reading_count("중") < 10
     assert hanja_reading_count("똘") == 0
+
+
+def test_a_chinese_reading_is_charged_by_how_many_characters_share_its_pinyin() -> None:
+    from proscribe.text.sinokorean import reading_ambiguity
+    from proscribe.text.translit import SINO_KOREAN
+
+    # 상: shang (上 商 賞 ...) is nearly always read 상; xiang (相 想 ...) is also 향 (向 香).
+    assert reading_ambiguity("상", "shang") == 0.0
+    assert reading_ambiguity("상", "xiang") > 0.3
+    assert hangul_spelling_ambiguity(SINO_KOREAN + "상", "xiang") == reading_ambiguity(
+        "상", "xiang")
+    # Not a reading of the syllable, or not in the table: nothing to say.
+    assert reading_ambiguity("상", "kim") == 0.0
+    assert reading_ambiguity("똘", "li") == 0.0

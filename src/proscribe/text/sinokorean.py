@@ -29,11 +29,12 @@ Hangul: the syllable alignment (matching.name_v1.names) treats a unit like a syl
 from __future__ import annotations
 
 import argparse
+import math
 from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["SINO_KOREAN", "TRANSCRIBED", "hanja_reading_count", "is_mandarin_unit",
-           "is_pinyin_word", "mandarin_orders", "unit_spellings"]
+           "is_pinyin_word", "mandarin_orders", "reading_ambiguity", "unit_spellings"]
 
 TABLE = Path(__file__).parent / "data" / "hanja_pinyin.tsv"
 #: Hangul syllable -> how many frequently used characters are read so (translit's prior of
@@ -143,23 +144,53 @@ def _sino_korean() -> dict[str, tuple[str, ...]]:
     return table
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=1)
-def _reading_counts() -> dict[str, int]:
+def _reading_counts() -> tuple[dict[str, int], dict[str, dict[str, int]],
+                               dict[str, int]]:
+    """(syllable -> characters read so, syllable -> pinyin -> characters, pinyin ->
+    characters with that pinyin whatever their Korean reading)."""
     counts: dict[str, int] = {}
+    by_pinyin: dict[str, dict[str, int]] = {}
+    chars: dict[str, set[str]] = {}  # pinyin -> characters, each counted once
     for line in COUNTS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            syllable, count = line.split("\t")
+            syllable, count, readings = line.split("\t")
             counts[syllable] = int(count)
-    return counts
+            mine = by_pinyin[syllable] = {}
+            for item in filter(None, readings.split(",")):
+                p, han = item.split(":")
+                p = p.replace("v", "u")
+                mine[p] = mine.get(p, 0) + len(han)
+                chars.setdefault(p, set()).update(han)
+    return counts, by_pinyin, {p: len(c) for p, c in chars.items()}
 
 
 def hanja_reading_count(syllable: str) -> int:
     """How many frequently used characters (Big5 level 1) are read as this Hangul syllable
     (0 for a syllable that reads none: 슬, 똘, 쭝)."""
-    return _reading_counts().get(syllable, 0)
+    return _reading_counts()[0].get(syllable, 0)
 
 
+@lru_cache(maxsize=65536)
+def reading_ambiguity(syllable: str, pinyin: str) -> float:
+    """How much less a pinyin reading tells of the Hangul syllable it is read from than the
+    syllable's most telling reading does, in nats (0 for that one): -ln P(syllable |
+    pinyin), counting the frequently used characters that have the pinyin, less its least
+    value over the syllable's readings. 상 is xiang (相 想 象 ...), shang (上 商 ...) or
+    shuang (霜 雙 ...); a Chinese name spelt Xiang is likelier to be written 상 than one
+    spelt Shuang. 0 for what the table does not hold."""
+    _, by_pinyin, total = _reading_counts()
+    mine = by_pinyin.get(syllable)
+    if not mine or pinyin not in mine:
+        return 0.0
+
+    def surprise(p: str) -> float:
+        return -math.log(mine[p] / total[p])
+
+    return max(0.0, surprise(pinyin) - min(surprise(p) for p in mine))
+
+
+@lru_cache(maxsize=65536)
 def is_pinyin_word(word: str) -> bool:
     """Whether a cleaned Latin word is pinyin syllables written together ("xiaopeng",
     "zhaojun"); Korean spellings mostly are not ("kim", "seung", "hyun", "eun", "park")."""
@@ -244,7 +275,7 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
 
     valid = pinyin_syllables()
     readings: dict[str, dict[str, None]] = {}
-    characters: dict[str, set[str]] = {}
+    characters: dict[str, dict[str, set[str]]] = {}
     table = yaml.load(hanja_table.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     # 金 is read 김 as a surname (Kim), 금 otherwise.
     for han, hangul in [*sorted(table.items()), ("金", "김")]:
@@ -257,7 +288,7 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
         if not 0xA440 <= code <= 0xC67E:  # Big5 level 1: frequently used characters
             continue
         for form in (hangul, _initial_form(hangul)):
-            characters.setdefault(form, set()).add(han)
+            characters.setdefault(form, {}).setdefault("", set()).add(han)
         # Its main reading only: the others of a character are mostly rare words' readings.
         for p in pinyin(han, style=Style.NORMAL, heteronym=False)[0]:
             p = p.replace("ü", "v")
@@ -265,13 +296,17 @@ def _write_table(hanja_table: Path) -> None:  # pragma: no cover - a maintainer'
                 continue
             for form in (hangul, _initial_form(hangul)):
                 readings.setdefault(form, {})[p] = None
+                characters[form].setdefault(p, set()).add(han)
     lines = ["# Hangul syllable -> pinyin of the frequently used characters it reads.",
              "# Written by `python -m proscribe.text.sinokorean`; do not edit."]
     lines += [f"{k}\t{','.join(sorted(v))}" for k, v in sorted(readings.items())]
     TABLE.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    lines = ["# Hangul syllable -> how many frequently used characters (Big5 level 1) read so.",
+    lines = ["# Hangul syllable -> how many frequently used characters (Big5 level 1) read so,",
+             "# then those of them with each pinyin reading.",
              "# Written by `python -m proscribe.text.sinokorean`; do not edit."]
-    lines += [f"{k}\t{len(v)}" for k, v in sorted(characters.items())]
+    lines += [f"{k}\t{len(v[''])}\t"
+              + ",".join(f"{p}:{''.join(sorted(c))}" for p, c in sorted(v.items()) if p)
+              for k, v in sorted(characters.items())]
     COUNTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

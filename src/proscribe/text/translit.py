@@ -22,7 +22,13 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from proscribe.text.normalize import clean_name
-from proscribe.text.sinokorean import hanja_reading_count, is_mandarin_unit, unit_spellings
+from proscribe.text.sinokorean import (
+    SINO_KOREAN,
+    hanja_reading_count,
+    is_mandarin_unit,
+    reading_ambiguity,
+    unit_spellings,
+)
 
 __all__ = [
     "HANGUL_SURNAMES",
@@ -340,10 +346,14 @@ def hangul_spelling_ambiguity(ch: str, spelling: str) -> float:
     or 영, "sung" is 승, 숭 or 성, while "dae", "yeong" and "seung" are one syllable each.
     So a Latin name that spells 대 "dae" is likelier to be 대 than one that spells it "tae"
     (Bayes, with a prior from how many common characters read each syllable: no name
-    lists are used), and the alignment charges the second a little more. 0 for a Chinese reading's unit and
-    for anything that is not a Hangul syllable.
+    lists are used), and the alignment charges the second a little more. A Chinese name's
+    syllable read as its characters (text/sinokorean.py) is charged the same way for its
+    pinyin (`reading_ambiguity`); a unit of the Mandarin transcription, and anything that
+    is not Hangul, nothing.
     """
-    if not _is_hangul(ch) or is_mandarin_unit(ch):
+    if ch[:1] == SINO_KOREAN:  # a Chinese name's syllable, read as its characters
+        return reading_ambiguity(ch[1:], spelling)
+    if not _is_hangul(ch):
         return 0.0
     return max(0.0, _surprise(ch, spelling) - _least_surprise(ch))
 
