@@ -67,3 +67,12 @@ def test_a_chinese_reading_is_charged_by_how_many_characters_share_its_pinyin() 
     # Not a reading of the syllable, or not in the table: nothing to say.
     assert reading_ambiguity("상", "kim") == 0.0
     assert reading_ambiguity("똘", "li") == 0.0
+
+
+def test_a_surname_spelt_from_the_other_side_of_the_initial_sound_rule_costs_a_little() -> None:
+    from proscribe.text.translit import OTHER_SIDE_COST
+
+    # 이 is how the South writes 李 (Lee, Yi, Rhee); 리 how the North does (Ri).
+    south, north = hangul_syllable_spellings("이", True), hangul_syllable_spellings("리", True)
+    assert south["lee"] == south["yi"] == north["ri"] == 0.0
+    assert south["ri"] == north["lee"] == OTHER_SIDE_COST

@@ -263,9 +263,22 @@ def hangul_syllable_spellings(ch: str, surname: bool = False) -> dict[str, float
                 if cost < out.get(v, 9.0):
                     out[v] = cost
     if surname:
+        other = _OTHER_SIDE.get(ch, ())
         for v in HANGUL_SURNAMES.get(ch, ()):
-            out[v] = 0.0
+            out[v] = min(out.get(v, 9.0), OTHER_SIDE_COST if v in other else 0.0)
     return out
+
+
+#: The South writes these surnames without their initial ㄹ (이, 임, 양: the initial-sound
+#: rule) and the North with it (리, 림, 량); the Latin spellings follow the same line (Lee,
+#: Lim, Yang in the South; Ri, Rim, Ryang in the North). A spelling from the other side of
+#: it costs a little: a name written 이 is likelier Lee than Ri.
+_OTHER_SIDE: dict[str, tuple[str, ...]] = {
+    "이": ("ri", "li"), "리": ("lee", "yi", "rhee", "i"),
+    "임": ("rim",), "림": ("lim", "im"),
+    "양": ("ryang",), "량": ("yang",),
+}
+OTHER_SIDE_COST = 0.1
 
 
 #: Temperature of the spelling model below: a spelling whose cost is 0.1 higher is taken to
