@@ -92,6 +92,9 @@ LIST_FLOOR_BELOW_REVIEW = 0.1
 ALL_HITS = 500
 #: Reference number of list names for token rarity (about the size of UN + OFAC + UK).
 RARITY_REFERENCE = 50_000
+#: Most tokens whose rarity a screener remembers (list tokens, and query tokens of Hangul
+#: and Han names): past it the memory starts again.
+_RARITIES_KEPT = 200_000
 
 
 # ------------------------------------------------------------------------- models
@@ -403,6 +406,8 @@ class Screener:
         self._algo = AlgorithmInfo(id=ALGORITHM_ID, version=ALGORITHM_VERSION,
                                    settings=dict(ALGORITHM_SETTINGS))
         self._entity_lock = threading.Lock()
+        # Token -> _rarity(token): asked once per scored entity, and the index never changes.
+        self._rarities: dict[str, float] = {}
 
     @property
     def _entities(self) -> list[Entity]:
@@ -468,11 +473,18 @@ class Screener:
         so that a small test index does not make every token look common."""
         if not token:
             return 0.0
+        known = self._rarities.get(token)
+        if known is not None:
+            return known
         n = max(self.index.n_forms, RARITY_REFERENCE)
         # A joined pair ("vladimirputin" ~ "vladimir putin") holds the evidence of every
         # part, not just the rarest.
-        return sum(math.log((n + 1) / (self.index.df("t" + part) + 1))
-                   for part in token.split())
+        value = sum(math.log((n + 1) / (self.index.df("t" + part) + 1))
+                    for part in token.split())
+        if len(self._rarities) >= _RARITIES_KEPT:  # query tokens too: keep it bounded
+            self._rarities.clear()
+        self._rarities[token] = value
+        return value
 
     # ------------------------------------------------------------------ screening
     def score_all(self, query: ScreeningQuery) -> list[tuple[Scored, int]]:

@@ -91,20 +91,38 @@ def facts_ceiling(qfacts: QueryFacts, efacts: EntityFacts) -> float | None:
     return total
 
 
+_Best = tuple[NameForm, NameForm, NameKind, list[Pair]]
+
+
 class Scored:
     """The score of one list entity against one query, with the reasons for it (not
     pickled: results leave a worker as plain rows)."""
 
-    __slots__ = ("alignment", "matched_name", "name_score", "query_name", "reasons", "score")
+    __slots__ = ("_named", "_reasons", "alignment", "matched_name", "name_score", "query_name",
+                 "score")
 
     def __init__(self, score: float, name_score: float, matched_name: str, query_name: str,
-                 alignment: list[Pair], reasons: list[tuple[str, str, float]]) -> None:
+                 alignment: list[Pair], reasons: list[tuple[str, str, float]],
+                 named: _Best | None = None) -> None:
         self.score = score
         self.name_score = name_score
         self.matched_name = matched_name
         self.query_name = query_name
         self.alignment = alignment
-        self.reasons = reasons
+        self._reasons = reasons
+        # The name pair whose "name_similarity" reason (the first) is still to be written:
+        # most scored entities never reach a result, and the words cost a sixth of a score.
+        self._named = named
+
+    @property
+    def reasons(self) -> list[tuple[str, str, float]]:
+        """(feature, detail, effect) for every step that made the score, in order."""
+        named = self._named
+        if named is not None:
+            self._named = None
+            feature, _, effect = self._reasons[0]
+            self._reasons[0] = (feature, _name_detail(named), effect)
+        return self._reasons
 
 
 def score_entity(
@@ -155,15 +173,13 @@ def score_entity(
                 strong_pair = (qf, cf, kind, pairs)
     scored = _finish(best, best_pair, qforms, qfacts, efacts, match_threshold, rarity)
     if strong_pair is not None and strong_pair is not best_pair and \
-            any(r[0] == "weak_alias" for r in scored.reasons):
+            any(r[0] == "weak_alias" for r in scored._reasons):
         other = _finish(best_strong, strong_pair, qforms, qfacts, efacts, match_threshold,
                         rarity)
         if other.score >= scored.score:
             return other
     return scored
 
-
-_Best = tuple[NameForm, NameForm, NameKind, list[Pair]]
 
 
 def _is_english_reading(qf: NameForm) -> bool:
@@ -208,17 +224,8 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         name_score = max(best, 0.0)
         matched, qname = cf.text, qf.text
         raw = NAME_WEIGHT * name_score
-        shown = " ".join(qf.tokens)
-        if is_chinese_reading(alignment):
-            shown = f"{qf.text}, read as a Chinese name: " + " ".join(
-                q[q.index("(") + 1:-1] for q, _, _ in alignment)
-        elif _is_english_reading(qf):
-            shown = f"{qf.text}, read word for word into English: {shown}"
-        detail = f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)"
-        left = _unpaired(qf.tokens, cf.tokens, alignment)
-        if left:
-            detail += f"; {left}"
-        reasons.append(("name_similarity", detail, round(raw, 4)))
+        # Its words are written when the reasons are read (Scored.reasons, _name_detail).
+        reasons.append(("name_similarity", "", round(raw, 4)))
         if kind is not NameKind.WEAK_ALIAS and name_score >= 0.95:
             raw += PRIMARY_BONUS if kind is NameKind.PRIMARY else PRIMARY_BONUS / 2
     corroborated = False
@@ -288,4 +295,21 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
             score = _hold(score, match_threshold, reasons, "legal_form_conflict",
                           f"legal forms differ ({', '.join(sorted(ql))} / "
                           f"{', '.join(sorted(cl))}); held below the match band")
-    return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons)
+    return Scored(min(max(score, 0.0), 0.9999), name_score, matched, qname, alignment, reasons,
+                  best_pair)
+
+
+def _name_detail(named: _Best) -> str:
+    """The words of a "name_similarity" reason: which query form met which list name."""
+    qf, cf, kind, alignment = named
+    shown = " ".join(qf.tokens)
+    if is_chinese_reading(alignment):
+        shown = f"{qf.text}, read as a Chinese name: " + " ".join(
+            q[q.index("(") + 1:-1] for q, _, _ in alignment)
+    elif _is_english_reading(qf):
+        shown = f"{qf.text}, read word for word into English: {shown}"
+    detail = f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)"
+    left = _unpaired(qf.tokens, cf.tokens, alignment)
+    if left:
+        detail += f"; {left}"
+    return detail
