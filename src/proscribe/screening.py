@@ -48,6 +48,7 @@ from proscribe.matching.name_v1.scorer import (
     NAME_KIND_FACTOR,
     NAME_WEIGHT,
     PRIMARY_BONUS,
+    fact_effects,
     facts_ceiling,
 )
 from proscribe.model import Entity, EntityKind, Identifier, IdentifierType, ListVersion, NameKind
@@ -581,6 +582,7 @@ class Screener:
         forms, kinds = self._forms, self._form_kinds
         for ent in prop.order:
             facts = self._facts[ent]
+            effects = None
             if bounds is not None:
                 u = bounds[ent]
                 bar = max(top[0], floor) if limit and len(top) >= limit else floor
@@ -589,7 +591,8 @@ class Screener:
                         break  # in order of this bound: no later entity can do better
                     # This entity's own facts (a date of birth years apart, another
                     # country) often keep it below the bar whatever its name scores.
-                    most = facts_ceiling(facts_q, facts)
+                    effects = fact_effects(facts_q, facts)
+                    most = facts_ceiling(facts_q, facts, effects)
                     if most is not None and soft_cap(NAME_WEIGHT * u + most) + 1e-9 < bar:
                         continue
             mine = hits[ent]
@@ -600,7 +603,7 @@ class Screener:
                 fc = [form_comp[f] for f in mine]
             scored = score_entity(prep.forms, prep.facts, cforms, facts,
                                   facts.kind is EntityKind.PERSON, prep.match, self._rarity,
-                                  fb, fc)
+                                  fb, fc, effects)
             if scored.score < floor:
                 continue
             out.append((scored, ent))

@@ -257,6 +257,7 @@ _KOREAN_SYLLABLE = re.compile(
     r"(?:k|n|t|l|m|p|ng|g|r|b)?$")
 
 
+@lru_cache(maxsize=200_000)
 def _looks_korean(tokens: tuple[str, ...]) -> bool:
     """A romanised Korean personal name: a Korean surname and one-syllable tokens."""
     return (2 <= len(tokens) <= 4

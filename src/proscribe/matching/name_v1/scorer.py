@@ -11,12 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from proscribe.matching.name_v1.features import (
-    FEATURES,
-    EntityFacts,
-    QueryFacts,
-    identifier_match,
-)
+from proscribe.matching.name_v1.features import FEATURES, EntityFacts, QueryFacts
 from proscribe.matching.name_v1.names import (
     NameForm,
     Pair,
@@ -30,7 +25,8 @@ from proscribe.text.ru_org import english_reading_of
 from proscribe.text.phonetic import spelling_group
 from proscribe.text.translit import detect_script
 
-__all__ = ["NAME_KIND_FACTOR", "Scored", "facts_ceiling", "score_entity", "soft_cap"]
+__all__ = ["NAME_KIND_FACTOR", "FactEffect", "Scored", "fact_effects", "facts_ceiling",
+           "score_entity", "soft_cap"]
 
 NAME_WEIGHT = 0.95
 PRIMARY_BONUS = 0.015
@@ -76,18 +72,36 @@ def held_in_review(score: float, match_threshold: float) -> float:
     return match_threshold - 0.07 + 0.06 * (min(score, 1.0) - lo) / max(1.0 - lo, 1e-9)
 
 
-def facts_ceiling(qfacts: QueryFacts, efacts: EntityFacts) -> float | None:
+#: The features' names, in FEATURES' order (what a reason is called).
+_FEATURE_NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
+#: One fact check that moved a score: (feature, effect, detail).
+FactEffect = tuple[str, float, str]
+
+
+def fact_effects(qfacts: QueryFacts, efacts: EntityFacts) -> list[FactEffect]:
+    """Every fact check (FEATURES) that moves this entity's score, in order: worked out
+    once per entity, for `facts_ceiling` and `score_entity` both."""
+    out: list[FactEffect] = []
+    for n, feature in enumerate(FEATURES):
+        effect = feature(qfacts, efacts)
+        if effect is not None:
+            out.append((_FEATURE_NAMES[n], effect[0], effect[1]))
+    return out
+
+
+def facts_ceiling(qfacts: QueryFacts, efacts: EntityFacts,
+                  effects: list[FactEffect] | None = None) -> float | None:
     """What the facts add to an entity's raw score at most (the primary-name bonus
     included), whatever its name score: `soft_cap(NAME_WEIGHT * name + this)` bounds
     `score_entity`, since every later step only lowers the score. None with an identifier
-    match, whose floor may raise it."""
+    match, whose floor may raise it. `effects`: `fact_effects(qfacts, efacts)`, if known."""
+    if effects is None:
+        effects = fact_effects(qfacts, efacts)
     total = PRIMARY_BONUS
-    for feature in FEATURES:
-        effect = feature(qfacts, efacts)
-        if effect is not None:
-            if feature is identifier_match:
-                return None
-            total += effect[0]
+    for name, delta, _ in effects:
+        if name == "identifier_match":
+            return None
+        total += delta
     return total
 
 
@@ -135,13 +149,15 @@ def score_entity(
     rarity: Callable[[str], float],
     bounds: Sequence[Sequence[float]] | None = None,
     compounds: Sequence[bool] | None = None,
+    effects: list[FactEffect] | None = None,
 ) -> Scored:
     """Score one entity: best name pair, then every fact check, then the common-name cap.
 
     `bounds[k][i]`, when given, is an upper bound of the name score of `cforms[k]` against
     `qforms[i]` (kind factor included): pairs that cannot beat the best so far are not
     aligned; `compounds[k]`
-    False says that no compound pair is possible with `cforms[k]`.
+    False says that no compound pair is possible with `cforms[k]`. `effects`:
+    `fact_effects(qfacts, efacts)`, if the caller has it already.
     """
     # The best pair of any kind, and the best on a name that is not a weak alias: a weak
     # alias alone is held below the match band (see _finish), where a strong name may win.
@@ -171,10 +187,12 @@ def score_entity(
             if not weak and s > best_strong:
                 best_strong = bar = s
                 strong_pair = (qf, cf, kind, pairs)
-    scored = _finish(best, best_pair, qforms, qfacts, efacts, match_threshold, rarity)
+    if effects is None:
+        effects = fact_effects(qfacts, efacts)
+    scored = _finish(best, best_pair, qforms, efacts, effects, match_threshold, rarity)
     if strong_pair is not None and strong_pair is not best_pair and \
             any(r[0] == "weak_alias" for r in scored._reasons):
-        other = _finish(best_strong, strong_pair, qforms, qfacts, efacts, match_threshold,
+        other = _finish(best_strong, strong_pair, qforms, efacts, effects, match_threshold,
                         rarity)
         if other.score >= scored.score:
             return other
@@ -210,7 +228,7 @@ def _unpaired(qt: tuple[str, ...], ct: tuple[str, ...], alignment: list[Pair]) -
 
 
 def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
-            qfacts: QueryFacts, efacts: EntityFacts, match_threshold: float,
+            efacts: EntityFacts, effects: list[FactEffect], match_threshold: float,
             rarity: Callable[[str], float]) -> Scored:
     """The score of one name pair with every fact check and the caps."""
     reasons: list[tuple[str, str, float]] = []
@@ -229,14 +247,10 @@ def _finish(best: float, best_pair: _Best | None, qforms: Sequence[NameForm],
         if kind is not NameKind.WEAK_ALIAS and name_score >= 0.95:
             raw += PRIMARY_BONUS if kind is NameKind.PRIMARY else PRIMARY_BONUS / 2
     corroborated = False
-    for feature in FEATURES:
-        effect = feature(qfacts, efacts)
-        if effect is None:
-            continue
-        delta, detail = effect
+    for name, delta, detail in effects:
         raw += delta
-        reasons.append((feature.__name__, detail, delta))
-        if feature.__name__ in _CORROBORATING:
+        reasons.append((name, detail, delta))
+        if name in _CORROBORATING:
             corroborated = True
     if any(r[0] == "identifier_match" for r in reasons):
         # An exact identifier is found even when the name differs: at least the match band.
