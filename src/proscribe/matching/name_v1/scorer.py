@@ -125,7 +125,7 @@ class Scored:
         self.alignment = alignment
         self._reasons = reasons
         # The name pair whose "name_similarity" reason (the first) is still to be written:
-        # most scored entities never reach a result, and the words cost a sixth of a score.
+        # most scored entities never reach a result (cut by the limit or the floor).
         self._named = named
 
     @property
