@@ -104,6 +104,28 @@ def test_hangul_against_latin_syllable_by_syllable() -> None:
     assert sim("경수 심", "KIM, Su-Kwang") < 0.5
 
 
+def test_the_explanation_names_spellings_that_other_syllables_share() -> None:
+    from proscribe.matching.name_v1.names import align_forms
+    from proscribe.matching.name_v1.scorer import score_entity
+    from proscribe.matching.name_v1.features import EntityFacts, QueryFacts
+
+    pairs = align_forms(name_forms("김정은", True)[0], name_forms("Kim Jong Un", True)[0],
+                        True)[1]
+    assert [q for q, _, _ in pairs] == ["김", "정 [jong: also 종, 청]", "은 [un: also 운, 언]"]
+    # The Revised Romanization tells each syllable apart: nothing to say.
+    pairs = align_forms(name_forms("김정은", True)[0], name_forms("Kim Jeong-eun", True)[0],
+                        True)[1]
+    assert [q for q, _, _ in pairs] == ["김", "정", "은"]
+    # The reason says why an exact romanisation scores below 1.0.
+    entity = Entity("t", "1", EntityKind.PERSON, [Name("KIM Jong Un")])
+    scored = score_entity(name_forms("김정은", True), QueryFacts(EntityKind.PERSON),
+                          [(f, NameKind.PRIMARY) for f in name_forms("KIM Jong Un", True)],
+                          EntityFacts(entity), True, 0.8, lambda t: 10.0)
+    detail = scored.reasons[0][1]
+    assert detail.endswith("; spellings other syllables share: jong: also 종, 청; "
+                           "un: also 운, 언"), detail
+
+
 def test_chinese_names_written_in_hangul_against_pinyin() -> None:
     from proscribe.matching.name_v1.names import (
         SINO_KOREAN_FACTOR,

@@ -36,6 +36,8 @@ __all__ = [
     "hangul_romanizations",
     "hangul_spelling_ambiguity",
     "hangul_syllable_spellings",
+    "hangul_spelling_readers",
+    "hangul_syllables_spelt",
     "latin_forms",
     "warm_up",
 ]
@@ -337,16 +339,25 @@ def hangul_syllables_spelt(spelling: str) -> dict[str, float]:
     return out
 
 
-def _surprise(ch: str, spelling: str) -> float:
-    """-ln P(syllable | spelling): a syllable as likely a priori as the characters read so
-    make it (SYLLABLE_PRIOR_FLOOR), each spelling of it the less likely the more it costs
+@lru_cache(maxsize=16_384)
+def hangul_spelling_readers(spelling: str) -> tuple[tuple[str, float], ...]:
+    """The syllables a spelling may stand for, with their weights in the spelling model,
+    likeliest first: a syllable as likely a priori as the characters read so make it
+    (SYLLABLE_PRIOR_FLOOR), each spelling of it the less likely the more it costs
     (SPELLING_TEMPERATURE)."""
-    readers = hangul_syllables_spelt(spelling)
-    if ch not in readers:
+    weights = [(s, (SYLLABLE_PRIOR_FLOOR + hanja_reading_count(s))
+                * math.exp(-c / SPELLING_TEMPERATURE))
+               for s, c in hangul_syllables_spelt(spelling).items()]
+    return tuple(sorted(weights, key=lambda sw: (-sw[1], sw[0])))
+
+
+def _surprise(ch: str, spelling: str) -> float:
+    """-ln P(syllable | spelling) under `hangul_spelling_readers`' weights."""
+    readers = hangul_spelling_readers(spelling)
+    mine = next((w for s, w in readers if s == ch), None)
+    if mine is None:
         return 0.0
-    weights = {s: (SYLLABLE_PRIOR_FLOOR + hanja_reading_count(s))
-               * math.exp(-c / SPELLING_TEMPERATURE) for s, c in readers.items()}
-    return -math.log(weights[ch] / sum(weights.values()))
+    return -math.log(mine / sum(w for _, w in readers))
 
 
 @lru_cache(maxsize=200_000)

@@ -27,6 +27,7 @@ from proscribe.text.ru_org import english_reading_of
 from proscribe.text.translit import (
     HANGUL_SURNAMES,
     hangul_spelling_ambiguity,
+    hangul_spelling_readers,
     hangul_syllable_spellings,
     latin_forms,
 )
@@ -626,6 +627,20 @@ def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
     return best
 
 
+#: Least ambiguity (nats) of an exact spelling that an explanation names: a charge of 0.01.
+NOTED_AMBIGUITY = 0.2
+
+
+def _shared_spelling(syllable: str, piece: str) -> str:
+    """"jong: also 종, 중" when `piece` is exactly an accepted spelling of a (given-name)
+    syllable that other syllables share enough to be charged (hangul_spelling_ambiguity):
+    what the explanation says of it, the likeliest others first. Empty otherwise."""
+    if _chinese(syllable) or hangul_spelling_ambiguity(syllable, piece) < NOTED_AMBIGUITY:
+        return ""
+    others = [s for s, _ in hangul_spelling_readers(piece) if s != syllable][:2]
+    return f"{piece}: also {', '.join(others)}" if others else ""
+
+
 @lru_cache(maxsize=4096)
 def hangul_longest_spelling(syllable: str) -> int:
     """Length of the longest accepted spelling of a Hangul syllable (surname or not)."""
@@ -716,6 +731,7 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
     # Pairs per Latin token: the syllables it holds (for the explanation and the evidence).
     held: dict[int, list[str]] = {}
     read: dict[int, list[str]] = {}  # a Chinese reading's pinyin, per token
+    shared: dict[int, list[str]] = {}  # spellings charged as shared with other syllables
     i, p = n, m
     while (i, p) != (0, 0):
         prev = back[i][p]
@@ -730,6 +746,9 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
                 read.setdefault(tok, []).insert(0, _nearest_spelling(unit, text[pp:p]))
             else:
                 held.setdefault(tok, []).insert(0, unit)
+                note = _shared_spelling(unit, text[pp:p]) if pi > 0 else ""
+                if note:
+                    shared.setdefault(tok, []).insert(0, note)
         i, p = pi, pp
     pairs: list[Pair] = []
     for j in range(len(toks)):
@@ -737,6 +756,8 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
             shown = "".join(held[j])
             if j in read:
                 shown += " (" + " ".join(read[j]) + ")"
+            elif j in shared:
+                shown += " [" + "; ".join(shared[j]) + "]"
             pairs.append((shown, toks[j], sim))
     return sim, pairs
 

@@ -323,6 +323,11 @@ def _name_detail(named: _Best) -> str:
     elif _is_english_reading(qf):
         shown = f"{qf.text}, read word for word into English: {shown}"
     detail = f"'{shown}' ~ '{' '.join(cf.tokens)}' ({kind.value} name)"
+    shared = [q[q.index(" [") + 2:-1] for q, _, _ in alignment if q.endswith("]")]
+    if shared:
+        # A Hangul name's spellings that other syllables share (names.hangul_latin_similarity
+        # charges them a little): why an exact romanisation is below 1.0.
+        detail += f"; spellings other syllables share: {'; '.join(shared)}"
     left = _unpaired(qf.tokens, cf.tokens, alignment)
     if left:
         detail += f"; {left}"
