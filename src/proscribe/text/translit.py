@@ -232,6 +232,15 @@ _MEDIAL_VARIANTS: tuple[dict[str, float], ...] = (
 )
 _FINAL_EXTRA = {"k": {"g": 0.1}, "t": {"d": 0.2, "s": 0.2}, "l": {"r": 0.1}, "p": {"b": 0.1},
                 "ng": {"n": 0.3}}
+#: 우 (no initial, medial ㅜ) is also written Woo or Wu.
+_WOO_MEDIAL = 13
+_WOO: dict[str, float] = {"woo": 0.1, "wu": 0.2}
+
+
+def _final_spellings(fin: int) -> dict[str, float]:
+    """Every spelling of final jamo `fin` with its cost ("" for none)."""
+    final = _FINALS[fin]
+    return {"": 0.0} if final == "-" else {final: 0.0, **_FINAL_EXTRA.get(final, {})}
 
 
 @lru_cache(maxsize=4096)
@@ -250,14 +259,12 @@ def hangul_syllable_spellings(ch: str, surname: bool = False) -> dict[str, float
     code = ord(ch) - 0xAC00
     ini, rest = divmod(code, 21 * 28)
     med, fin = divmod(rest, 28)
-    final = _FINALS[fin]
-    finals: dict[str, float] = {"": 0.0} if final == "-" else {final: 0.0, **_FINAL_EXTRA.get(
-        final, {})}
+    finals = _final_spellings(fin)
     out: dict[str, float] = {}
     for i, ci in _INITIAL_VARIANTS[ini].items():
         medials = dict(_MEDIAL_VARIANTS[med])
-        if i == "" and med == 13:  # 우: Woo
-            medials.update({"woo": 0.1, "wu": 0.2})
+        if i == "" and med == _WOO_MEDIAL:
+            medials.update(_WOO)
         for m, cm in medials.items():
             for f, cf in finals.items():
                 v = i + m + f
@@ -306,9 +313,8 @@ def _jamo_spellings() -> tuple[tuple[tuple[str, int, float], ...],
         for v, c in vs.items():
             medials.setdefault(v[:1], []).append((v, med, c))
     finals: dict[str, list[tuple[int, float]]] = {}
-    for fin, final in enumerate(_FINALS):
-        spelt = {"": 0.0} if final == "-" else {final: 0.0, **_FINAL_EXTRA.get(final, {})}
-        for v, c in spelt.items():
+    for fin in range(len(_FINALS)):
+        for v, c in _final_spellings(fin).items():
             finals.setdefault(v, []).append((fin, c))
     return (initials, {k: tuple(v) for k, v in medials.items()},
             {v: tuple(fs) for v, fs in finals.items()})
@@ -327,9 +333,8 @@ def hangul_syllables_spelt(spelling: str) -> dict[str, float]:
         after_i = spelling[len(i):]
         pairs = [(m, med, cm) for m, med, cm in medials.get(after_i[:1], ())
                  if after_i.startswith(m)]
-        if ini == 11:  # 우 written Woo or Wu
-            pairs += [(m, 13, cm) for m, cm in (("woo", 0.1), ("wu", 0.2))
-                      if after_i.startswith(m)]
+        if i == "":  # 우 written Woo or Wu
+            pairs += [(m, _WOO_MEDIAL, cm) for m, cm in _WOO.items() if after_i.startswith(m)]
         for m, med, cm in pairs:
             for fin, cf in finals.get(after_i[len(m):], ()):
                 ch = chr(0xAC00 + (ini * 21 + med) * 28 + fin)
