@@ -140,8 +140,25 @@ def test_hangul_bound_allows_for_a_skipped_syllable() -> None:
 
 
 # The edit distances of the bounds: `kernel.osa_rows` over byte arrays must give exactly
-# rapidfuzz's OSA distances (which the interpreted source and long or non-ASCII names use).
+# rapidfuzz's OSA distances (which the interpreted source and long or non-ASCII names use),
+# up to the cap that decides a similarity.
 ascii_text = st.text(alphabet="abcdeijknorsu", min_size=1, max_size=70)
+
+
+def _osa_rows(rows: list[str], cols: list[str], row_tok: list[bool], col_tok: list[bool],
+              wide: float, narrow: float) -> np.ndarray:
+    from proscribe.matching.name_v1.kernel import osa_rows
+
+    data = np.frombuffer("".join(cols).encode("latin-1"), dtype=np.uint8)
+    off = np.zeros(len(cols) + 1, dtype=np.int32)
+    np.cumsum([len(c) for c in cols], out=off[1:])
+    pm = np.zeros(256, dtype=np.uint64)
+    dist = np.full((len(rows), len(cols)), -1, dtype=np.int32)
+    osa_rows(rows, np.arange(len(cols), dtype=np.int32), data, off, pm, dist,
+             np.asarray(row_tok, dtype=np.uint8), np.asarray(col_tok, dtype=np.uint8),
+             wide, narrow)
+    assert not pm.any()  # the pattern table is left as it was found
+    return dist
 
 
 @settings(max_examples=300, deadline=None)
@@ -150,18 +167,37 @@ ascii_text = st.text(alphabet="abcdeijknorsu", min_size=1, max_size=70)
 def test_osa_rows_is_rapidfuzz_osa(rows: list[str], cols: list[str]) -> None:
     from rapidfuzz.distance import OSA
 
-    from proscribe.matching.name_v1.kernel import osa_rows
-
-    data = np.frombuffer("".join(cols).encode("latin-1"), dtype=np.uint8)
-    off = np.zeros(len(cols) + 1, dtype=np.int32)
-    np.cumsum([len(c) for c in cols], out=off[1:])
-    pm = np.zeros(256, dtype=np.uint64)
-    dist = np.full((len(rows), len(cols)), -1, dtype=np.int32)
-    osa_rows(rows, np.arange(len(cols), dtype=np.int32), data, off, pm, dist)
-    assert not pm.any()  # the pattern table is left as it was found
+    dist = _osa_rows(rows, cols, [True] * len(rows), [True] * len(cols), 1.0, 1.0)
     for r, row in enumerate(rows):
         for c, col in enumerate(cols):
             assert dist[r, c] == OSA.distance(row, col), (row, col)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(ascii_text.filter(lambda t: len(t) <= 24), st.booleans()),
+                min_size=1, max_size=4),
+       st.lists(st.tuples(st.text(alphabet="abcdeijknorsu", max_size=24), st.booleans()),
+                min_size=1, max_size=8))
+def test_osa_rows_caps_distances_that_decide_nothing(rows: list[tuple[str, bool]],
+                                                    cols: list[tuple[str, bool]]) -> None:
+    """Exact up to the cap of the pair's kind (token or compound on each side), L + 1 past
+    it, and nothing measured between two compounds."""
+    from rapidfuzz.distance import OSA
+
+    from proscribe.matching.name_v1.bounds import _OSA_NARROW, _OSA_WIDE
+
+    dist = _osa_rows([r for r, _ in rows], [c for c, _ in cols], [t for _, t in rows],
+                     [t for _, t in cols], _OSA_WIDE, _OSA_NARROW)
+    for r, (row, rt) in enumerate(rows):
+        for c, (col, ct) in enumerate(cols):
+            big = max(len(row), len(col))
+            if not (rt or ct):
+                assert dist[r, c] == big + 1
+                continue
+            near = (rt and ct) or abs(len(row) - len(col)) <= 1
+            cap = int((_OSA_WIDE if near else _OSA_NARROW) * big) + 1
+            true = OSA.distance(row, col)
+            assert dist[r, c] == (true if true <= cap else big + 1), (row, col, rt, ct)
 
 
 def test_bounds_are_the_same_with_or_without_the_byte_arrays() -> None:

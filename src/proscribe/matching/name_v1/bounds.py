@@ -64,6 +64,15 @@ __all__ = ["TokenTable"]
 
 #: Least similarity at which align_forms pairs a compound (names._improve_with_compounds).
 COMPOUND_MIN = 0.8
+#: How far the edit distances of `kernel.osa_rows` are measured, as a share of the longer
+#: length (`kernel.sim_bounds` scores a distance d at 1 - 1.5 d / L). Between two tokens,
+#: and between a token and a compound whose lengths differ by at most one, up to L / 2:
+#: the phonetic rule's bar (d / L <= 0.5), above MIN_PAIR_SIMILARITY's (1 - 0.3) / 1.5.
+#: Otherwise a compound pairs at COMPOUND_MIN or more only. Two compounds never pair, and
+#: the joined forms' similarity (1 - 2 d / L) is nil from d = L / 2. Each cap has one
+#: distance of slack, so nothing turns on rounding.
+_OSA_WIDE = 0.5
+_OSA_NARROW = (1.0 - COMPOUND_MIN) / 1.5
 
 
 _TOKENTABLE_FIELDS = ("_group_ids", "_key_ids", "alpha", "comp_off", "first", "form_comp",
@@ -98,6 +107,13 @@ def _native_rows(rows: list[str]) -> bool:
 
 def _pattern_table(n: int) -> np.ndarray:
     return np.zeros(n, dtype=np.uint64)
+
+
+def _ones(n: int) -> np.ndarray:
+    return np.ones(n, dtype=np.uint8)
+
+
+_ONE = np.ones(1, dtype=np.uint8)
 
 
 @mypyc_attr(native_class=False)  # a plain class: pickled in saved indexes
@@ -209,7 +225,7 @@ class TokenTable:
         if n == 0 or not qforms:
             return np.zeros((len(qforms), n)), np.zeros(n, dtype=bool)
         f32 = np.ascontiguousarray(fids, dtype=_I32)
-        ncols, col_ids, ltok_off, ltok, lwt, lcomp_off, lcomp = gather(
+        ncols, col_ids, ltok_off, ltok, lwt, lcomp_off, lcomp, col_tok = gather(
             f32, self.tok_off, self.form_tok, self.comp_off, self.form_comp, self.weights,
             self._scratch())
         col_ids = col_ids[:ncols]
@@ -228,13 +244,18 @@ class TokenTable:
                 mine.append(r)
             maps.append(mine)
         rows = list(row_of)
+        row_tok = np.zeros(len(rows), dtype=np.uint8)
+        for qf in qforms:
+            for t in qf.tokens:
+                row_tok[row_of[t]] = 1
         info = np.asarray([self._row_info(r) for r in rows], dtype=_I32)
         sim = np.empty((len(rows), ncols))
         pm = thread_scratch("bounds.osa", 256, _pattern_table)
         byte = self._bytes
         if byte is not None and _native_rows(rows):
             dist = np.empty((len(rows), ncols), dtype=_I32)
-            osa_rows(rows, col_ids, byte[0], byte[1], pm, dist)
+            osa_rows(rows, col_ids, byte[0], byte[1], pm, dist, row_tok, col_tok[:ncols],
+                     _OSA_WIDE, _OSA_NARROW)
         else:
             tokens = self.tokens
             dist = cdist(rows, [tokens[t] for t in col_ids.tolist()], scorer=OSA.distance,
@@ -252,7 +273,8 @@ class TokenTable:
             jd = _EMPTY_I32
             if qf.joined and jbyte is not None and _native_rows([qf.joined]):
                 jd = np.empty(n, dtype=_I32)
-                osa_rows([qf.joined], f32, jbyte[0], jbyte[1], pm, jd.reshape(1, n))
+                osa_rows([qf.joined], f32, jbyte[0], jbyte[1], pm, jd.reshape(1, n), _ONE,
+                         self._all_tokens(n), _OSA_WIDE, _OSA_WIDE)
             elif qf.joined:
                 if joined is None:
                     all_joined = self.joined
@@ -277,6 +299,12 @@ class TokenTable:
             got = self._rows[row] = (len(row), self._group_id(row, False),
                                      self._key_id(row, False), ord(row[0]) if row else -1)
         return got
+
+    @staticmethod
+    def _all_tokens(n: int) -> np.ndarray:
+        """n ones (uint8): the whole names, measured as tokens by `kernel.osa_rows`."""
+        ones: np.ndarray = thread_scratch("bounds.ones", n, _ones)
+        return ones[:n]
 
     def _scratch(self) -> np.ndarray:
         """This thread's int32 row of -1, one slot per vocabulary entry (kernel.gather)."""

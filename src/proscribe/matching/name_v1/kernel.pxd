@@ -5,28 +5,27 @@ cimport cython
 
 @cython.locals(n=Py_ssize_t, ntok=Py_ssize_t, ncomp=Py_ssize_t, k=Py_ssize_t, f=int,
                p=Py_ssize_t, t=int, c=int, ncols=int, pt=int, pc=int,
-               col=int[::1], ltok_off=int[::1], ltok=int[::1], lwt=double[::1],
-               lcomp_off=int[::1], lcomp=int[::1])
+               col=int[::1], col_tok="unsigned char[::1]", ltok_off=int[::1], ltok=int[::1],
+               lwt=double[::1], lcomp_off=int[::1], lcomp=int[::1])
 cpdef tuple gather(const int[::1] fids, const int[::1] tok_off, const int[::1] form_tok,
                    const int[::1] comp_off, const int[::1] form_comp,
                    const double[::1] weights, int[::1] scratch)
-
-
-@cython.locals(c=int)
-cdef inline int _column(int t, int[::1] scratch, int[::1] col, int ncols)
 
 
 cdef unsigned long long _M64
 
 
 @cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, i=Py_ssize_t,
-               j=Py_ssize_t, m=Py_ssize_t, t=int, d=int, ch=Py_UCS4, s=str,
+               j=Py_ssize_t, m=Py_ssize_t, t=int, d=int, ch=Py_UCS4, s=str, j0=Py_ssize_t,
+               n=Py_ssize_t, big=Py_ssize_t, gap=Py_ssize_t, lim=double, left=Py_ssize_t,
                one="unsigned long long", mask="unsigned long long",
                vp="unsigned long long", vn="unsigned long long", d0="unsigned long long",
                pm_old="unsigned long long", pm_j="unsigned long long",
                tr="unsigned long long", hp="unsigned long long", hn="unsigned long long")
 cpdef void osa_rows(list rows, const int[::1] col_ids, const unsigned char[::1] chars,
-                    const int[::1] char_off, unsigned long long[::1] pm, int[:, ::1] dist)
+                    const int[::1] char_off, unsigned long long[::1] pm, int[:, ::1] dist,
+                    const unsigned char[::1] row_tok, const unsigned char[::1] col_tok,
+                    double wide, double narrow)
 
 
 @cython.locals(nr=Py_ssize_t, nc=Py_ssize_t, r=Py_ssize_t, c=Py_ssize_t, rl=int, rg=int,

@@ -27,12 +27,13 @@ _M64 = 0xFFFFFFFFFFFFFFFF
 def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off: np.ndarray,
            form_comp: np.ndarray, weights: np.ndarray, scratch: np.ndarray
            ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                      np.ndarray]:
+                      np.ndarray, np.ndarray]:
     """The distinct token and compound ids of forms `fids` as columns.
 
     Returns (number of columns, column token ids, per form: offsets into the next two,
     the column of each token, the weight of each token, then offsets into and columns of
-    its compounds). `scratch` (one int32 per vocabulary entry, all -1) is left all -1.
+    its compounds, and per column 1 when it is a token of one of the forms, 0 when only a
+    compound). `scratch` (one int32 per vocabulary entry, all -1) is left all -1.
     """
     n = fids.shape[0]
     ntok = 0
@@ -42,12 +43,14 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
         ntok += tok_off[f + 1] - tok_off[f]
         ncomp += comp_off[f + 1] - comp_off[f]
     col_arr = np.empty(ntok + ncomp, dtype=np.int32)
+    col_tok_arr = np.zeros(ntok + ncomp, dtype=np.uint8)
     ltok_off_arr = np.empty(n + 1, dtype=np.int32)
     ltok_arr = np.empty(ntok, dtype=np.int32)
     lwt_arr = np.empty(ntok, dtype=np.float64)
     lcomp_off_arr = np.empty(n + 1, dtype=np.int32)
     lcomp_arr = np.empty(ncomp, dtype=np.int32)
     col = col_arr
+    col_tok = col_tok_arr
     ltok_off = ltok_off_arr
     ltok = ltok_arr
     lwt = lwt_arr
@@ -61,9 +64,13 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
     for k in range(n):
         f = fids[k]
         for p in range(tok_off[f], tok_off[f + 1]):
-            c = _column(form_tok[p], scratch, col, ncols)
-            if c == ncols:
+            t = form_tok[p]
+            c = scratch[t]
+            if c < 0:
+                c = scratch[t] = ncols
+                col[ncols] = t
                 ncols += 1
+            col_tok[c] = 1
             ltok[pt] = c
             lwt[pt] = weights[p]
             pt += 1
@@ -72,34 +79,36 @@ def gather(fids: np.ndarray, tok_off: np.ndarray, form_tok: np.ndarray, comp_off
             t = form_comp[p]
             if t < 0:
                 continue
-            c = _column(t, scratch, col, ncols)
-            if c == ncols:
+            c = scratch[t]
+            if c < 0:
+                c = scratch[t] = ncols
+                col[ncols] = t
                 ncols += 1
             lcomp[pc] = c
             pc += 1
         lcomp_off[k + 1] = pc
     for c in range(ncols):
         scratch[col[c]] = -1
-    return ncols, col_arr, ltok_off_arr, ltok_arr, lwt_arr, lcomp_off_arr, lcomp_arr
-
-
-def _column(t: int, scratch: np.ndarray, col: np.ndarray, ncols: int) -> int:
-    """The column of token id `t`: its own when it has one, else the next (`ncols`),
-    recorded in `scratch` and `col`."""
-    c: int = scratch[t]
-    if c < 0:
-        c = ncols
-        scratch[t] = c
-        col[ncols] = t
-    return c
+    return (ncols, col_arr, ltok_off_arr, ltok_arr, lwt_arr, lcomp_off_arr, lcomp_arr,
+            col_tok_arr)
 
 
 def osa_rows(rows: list[str], col_ids: np.ndarray, chars: np.ndarray, char_off: np.ndarray,
-             pm: np.ndarray, dist: np.ndarray) -> None:
+             pm: np.ndarray, dist: np.ndarray, row_tok: np.ndarray, col_tok: np.ndarray,
+             wide: float, narrow: float) -> None:
     """`dist[r, c]`: the OSA distance (optimal string alignment, as rapidfuzz's
     `OSA.distance`) between `rows[r]` and token `t = col_ids[c]`, whose code points are
-    `chars[char_off[t]:char_off[t + 1]]`. Every row has 1 to 64 code points, all below
-    256 as every token's are (bounds.py checks). `pm`: 256 zeros, left zero.
+    `chars[char_off[t]:char_off[t + 1]]`, or L + 1 (L: the longer length) when it is
+    more than a cap: only what decides a similarity is measured. Every row has 1 to 64
+    code points, all below 256 as every token's are (bounds.py checks). `pm`: 256 zeros,
+    left zero.
+
+    The cap: `int(wide * L) + 1` when row and column are both tokens (`row_tok[r]`,
+    `col_tok[c]` 1), or one is and their lengths differ by at most one; `int(narrow * L)
+    + 1` when only one is; when neither is, nothing is measured (L + 1). A length
+    difference above the cap is not measured, and the measure stops once the distance
+    cannot come back under the cap (the last row's value changes by at most one a
+    character). `wide` and `narrow` of 1 or more give every distance exactly.
 
     Hyyrö's bit-parallel algorithm (2003), as rapidfuzz runs it, over the tokens as one
     byte array (about 3 MB for every list): rapidfuzz's `cdist` needs the tokens as Python
@@ -118,12 +127,27 @@ def osa_rows(rows: list[str], col_ids: np.ndarray, chars: np.ndarray, char_off: 
         mask = one << (m - 1)
         for c in range(nc):
             t = col_ids[c]
+            j0 = char_off[t]
+            n = char_off[t + 1] - j0
+            big = m if m > n else n
+            gap = m - n if m > n else n - m
+            # The cap is int(lim) + 1: a distance d is over it when d - 1 > lim.
+            if row_tok[r] and col_tok[c]:
+                lim = wide * big
+            elif row_tok[r] or col_tok[c]:
+                lim = (wide if gap <= 1 else narrow) * big
+            else:
+                lim = -2.0  # not measured
+            if gap - 1 > lim:
+                dist[r, c] = big + 1
+                continue
             vp = _M64
             vn = 0
             d0 = 0
             pm_old = 0
             d = m
-            for j in range(char_off[t], char_off[t + 1]):
+            left = n
+            for j in range(j0, j0 + n):
                 pm_j = int(pm[chars[j]])  # int(): a plain integer interpreted, a cast compiled
                 tr = (((~d0 & _M64) & pm_j) << 1) & pm_old
                 d0 = ((((pm_j & vp) + vp) & _M64) ^ vp) | pm_j | vn | tr
@@ -133,6 +157,10 @@ def osa_rows(rows: list[str], col_ids: np.ndarray, chars: np.ndarray, char_off: 
                     d += 1
                 if hn & mask:
                     d -= 1
+                left -= 1
+                if d - left - 1 > lim:
+                    d = big + 1
+                    break
                 hp = ((hp << 1) | 1) & _M64
                 hn = (hn << 1) & _M64
                 vp = hn | (~(d0 | hp) & _M64)
