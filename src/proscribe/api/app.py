@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from proscribe.api.auditing import AuditWriter
 from proscribe.api.config import ApiConfig
+from proscribe.api.coalesce import ScreenCoalescer
 from proscribe.api.match import dataset_sources, match_example
 from proscribe.api.models import (
     NO_NUL,
@@ -100,6 +101,7 @@ class ApiService:
         self.keys = KeyStore(engine)
         self.audit_log = AuditLog(engine)
         self.audit = AuditWriter(self.audit_log)
+        self.coalescer = ScreenCoalescer()
         self.authenticate = Authenticator(self.keys, config.api_key_cache_s)
         self.limiter = TokenBucket(config.api_rate_limit_per_s, config.api_rate_limit_burst)
         self.metrics = Metrics(self)
@@ -306,7 +308,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         # is one flat dependency.
         served = await _served(request, body.as_of)
         query = _query(body)
-        result = served.screener.screen_data(query)
+        result = await service.coalescer.screen_data(served.screener, query)
         result_json = canonical_json(result)
         req = body.model_dump(mode="json", exclude_none=True)
         audit_id = await service.record("screen", key, req, result, served,

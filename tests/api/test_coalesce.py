@@ -1,0 +1,74 @@
+"""The /screen route's coalescer: requests ready together are screened back to back, and
+each gets its own result or its own error."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from proscribe.api.coalesce import ScreenCoalescer
+from proscribe.model import Entity, EntityKind, ListVersion, Name
+from proscribe.screening import Screener, ScreeningQuery
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    ents = [Entity("un", "KPi.033", EntityKind.PERSON, [Name("KIM JONG UN")]),
+            Entity("ofac_sdn", "1", EntityKind.ORGANIZATION, [Name("AGROSOYUZ OOO")]),
+            Entity("un", "KPe.001", EntityKind.ORGANIZATION,
+                   [Name("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED")])]
+    return Screener.build(ents, [ListVersion("un", "1", None, "", "1")])
+
+
+def _top(result: dict[str, Any]) -> str | None:
+    cands = result["candidates"]
+    return str(cands[0]["entity_id"]) if cands else None
+
+
+def test_requests_ready_together_are_screened_in_one_run(screener: Screener) -> None:
+    names = ["Kim Jong Un", "Agrosoyuz", "Ocean Maritime Management", "Nobody Atall",
+             "Kim Chong-un"]
+    co = ScreenCoalescer()
+
+    async def main() -> list[dict[str, Any]]:
+        return await asyncio.gather(*[co.screen_data(screener, ScreeningQuery(name=n))
+                                      for n in names])
+
+    results = asyncio.run(main())
+    assert co.runs == 1 and co.screenings == len(names)
+    # Each request has its own answer, the one screen_data gives it alone.
+    for name, result in zip(names, results, strict=True):
+        alone = screener.screen_data(ScreeningQuery(name=name))
+        assert {**result, "elapsed_ms": 0} == {**alone, "elapsed_ms": 0}
+    assert [_top(r) for r in results] == ["un:KPi.033", "ofac_sdn:1", "un:KPe.001", None,
+                                          "un:KPi.033"]
+
+
+def test_one_failing_screening_fails_only_its_request(screener: Screener) -> None:
+    co = ScreenCoalescer()
+
+    async def main() -> list[Any]:
+        good = co.screen_data(screener, ScreeningQuery(name="Agrosoyuz"))
+        bad = co.screen_data(screener, None)  # type: ignore[arg-type]
+        return await asyncio.gather(good, bad, return_exceptions=True)
+
+    good, bad = asyncio.run(main())
+    assert _top(good) == "ofac_sdn:1"
+    assert isinstance(bad, AttributeError)
+
+
+def test_a_cancelled_request_is_not_screened(screener: Screener) -> None:
+    co = ScreenCoalescer()
+
+    async def main() -> dict[str, Any]:
+        gone = asyncio.ensure_future(co.screen_data(screener, ScreeningQuery(name="Kim")))
+        kept = asyncio.ensure_future(co.screen_data(screener,
+                                                    ScreeningQuery(name="Agrosoyuz")))
+        await asyncio.sleep(0)  # both queued
+        gone.cancel()
+        return await kept
+
+    assert _top(asyncio.run(main())) == "ofac_sdn:1"
+    assert co.screenings == 1
