@@ -11,6 +11,7 @@ import pytest
 from proscribe.api.coalesce import ScreenCoalescer
 from proscribe.model import Entity, EntityKind, ListVersion, Name
 from proscribe.screening import Screener, ScreeningQuery
+from proscribe.store.audit import canonical_json
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +33,14 @@ def test_requests_ready_together_are_screened_in_one_run(screener: Screener) -> 
              "Kim Chong-un"]
     co = ScreenCoalescer()
 
-    async def main() -> list[dict[str, Any]]:
+    async def main() -> list[tuple[dict[str, Any], str]]:
         return await asyncio.gather(*[co.screen_data(screener, ScreeningQuery(name=n))
                                       for n in names])
 
-    results = asyncio.run(main())
+    done = asyncio.run(main())
+    # The JSON text of each result is its canonical JSON (the audit record's and answer's).
+    assert all(text == canonical_json(result) for result, text in done)
+    results = [result for result, _ in done]
     assert co.runs == 1 and co.screenings == len(names)
     # Each request has its own answer, the one screen_data gives it alone.
     for name, result in zip(names, results, strict=True):
@@ -52,17 +56,17 @@ def test_one_failing_screening_fails_only_its_request(screener: Screener) -> Non
     async def main() -> list[Any]:
         good = co.screen_data(screener, ScreeningQuery(name="Agrosoyuz"))
         bad = co.screen_data(screener, None)  # type: ignore[arg-type]
-        return await asyncio.gather(good, bad, return_exceptions=True)
+        return list(await asyncio.gather(good, bad, return_exceptions=True))
 
     good, bad = asyncio.run(main())
-    assert _top(good) == "ofac_sdn:1"
+    assert _top(good[0]) == "ofac_sdn:1"
     assert isinstance(bad, AttributeError)
 
 
 def test_a_cancelled_request_is_not_screened(screener: Screener) -> None:
     co = ScreenCoalescer()
 
-    async def main() -> dict[str, Any]:
+    async def main() -> tuple[dict[str, Any], str]:
         gone = asyncio.ensure_future(co.screen_data(screener, ScreeningQuery(name="Kim")))
         kept = asyncio.ensure_future(co.screen_data(screener,
                                                     ScreeningQuery(name="Agrosoyuz")))
@@ -70,5 +74,5 @@ def test_a_cancelled_request_is_not_screened(screener: Screener) -> None:
         gone.cancel()
         return await kept
 
-    assert _top(asyncio.run(main())) == "ofac_sdn:1"
+    assert _top(asyncio.run(main())[0]) == "ofac_sdn:1"
     assert co.screenings == 1

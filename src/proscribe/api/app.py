@@ -308,8 +308,7 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         # is one flat dependency.
         served = await _served(request, body.as_of)
         query = _query(body)
-        result = await service.coalescer.screen_data(served.screener, query)
-        result_json = canonical_json(result)
+        result, result_json = await service.coalescer.screen_data(served.screener, query)
         req = body.model_dump(mode="json", exclude_none=True)
         audit_id = await service.record("screen", key, req, result, served,
                                         result_json=result_json)

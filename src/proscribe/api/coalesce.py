@@ -10,7 +10,9 @@ So a request does not screen where it stands: it queues its query and awaits it,
 first one queued asks the event loop to run the queue once every request that was ready
 with it has queued its own (`loop.call_soon`: one turn of the loop, no timer, no added
 wait when it is alone). The screenings then run one after the other on the event loop
-thread, as before; each request gets its own result or its own error.
+thread, as before; each request gets its own result or its own error. Each result is
+written as canonical JSON (the audit record's and the answer's text) right after its
+screening, while it is still in the cache, rather than once its request resumes.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ import asyncio
 from typing import Any
 
 from proscribe.screening import Screener, ScreeningQuery
+from proscribe.store.audit import canonical_json
 
-_Pending = tuple[Screener, ScreeningQuery, "asyncio.Future[dict[str, Any]]"]
+_Done = tuple[dict[str, Any], str]
+_Pending = tuple[Screener, ScreeningQuery, "asyncio.Future[_Done]"]
 
 
 class ScreenCoalescer:
-    """`await screen_data(screener, query)`: `screener.screen_data(query)`, run together
-    with the screenings of the requests that were ready at the same turn of the loop."""
+    """`await screen_data(screener, query)`: `screener.screen_data(query)` and its
+    `canonical_json`, run together with the screenings of the requests that were ready at
+    the same turn of the loop."""
 
     def __init__(self) -> None:
         self._pending: list[_Pending] = []
@@ -33,9 +38,9 @@ class ScreenCoalescer:
         self.screenings = 0
         self.runs = 0
 
-    async def screen_data(self, screener: Screener, query: ScreeningQuery) -> dict[str, Any]:
+    async def screen_data(self, screener: Screener, query: ScreeningQuery) -> _Done:
         loop = asyncio.get_running_loop()
-        fut: asyncio.Future[dict[str, Any]] = loop.create_future()
+        fut: asyncio.Future[_Done] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._run)
         self._pending.append((screener, query, fut))
@@ -49,7 +54,8 @@ class ScreenCoalescer:
                 continue
             self.screenings += 1
             try:
-                fut.set_result(screener.screen_data(query))
+                result = screener.screen_data(query)
+                fut.set_result((result, canonical_json(result)))
             except Exception as exc:  # that request's error, raised where it awaits
                 fut.set_exception(exc)
 
