@@ -17,3 +17,16 @@ def test_warm_up_imports_the_transliteration_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=False)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_warm_up_works_out_the_hangul_spelling_model() -> None:
+    from proscribe.text.sinokorean import hanja_read_syllables
+    from proscribe.text.translit import _least_surprise, warm_up
+
+    warm_up()
+    before = _least_surprise.cache_info()
+    for syllable in hanja_read_syllables():
+        _least_surprise(syllable)
+    after = _least_surprise.cache_info()
+    assert after.misses == before.misses  # every one already worked out
+    assert "정" in hanja_read_syllables() and "똘" not in hanja_read_syllables()

@@ -33,8 +33,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SINO_KOREAN", "TRANSCRIBED", "hanja_reading_count", "is_mandarin_unit",
-           "is_pinyin_word", "mandarin_orders", "reading_ambiguity", "unit_spellings"]
+__all__ = ["SINO_KOREAN", "TRANSCRIBED", "hanja_read_syllables", "hanja_reading_count",
+           "is_mandarin_unit", "is_pinyin_word", "mandarin_orders", "reading_ambiguity",
+           "unit_spellings"]
 
 TABLE = Path(__file__).parent / "data" / "hanja_pinyin.tsv"
 #: Hangul syllable -> how many frequently used characters are read so (translit's prior of
@@ -163,6 +164,11 @@ def _reading_counts() -> tuple[dict[str, int], dict[str, dict[str, int]],
                 mine[p] = mine.get(p, 0) + len(han)
                 chars.setdefault(p, set()).update(han)
     return counts, by_pinyin, {p: len(c) for p, c in chars.items()}
+
+
+def hanja_read_syllables() -> list[str]:
+    """Every Hangul syllable that some frequently used character (Big5 level 1) reads."""
+    return sorted(_reading_counts()[0])
 
 
 def hanja_reading_count(syllable: str) -> int:
