@@ -1,6 +1,7 @@
 """HTTP load on /screen over loopback, with a list update in the middle of the run.
 
     python bench/http_load.py [--seconds 5] [--workers 1] [--levels 1,8,64] [--lists real]
+                              [--queries names]
 
 Starts `proscribe serve` in a subprocess over a fresh store holding the hand-made UN
 fixture (tests/fixtures/store/v1), or with `--lists real` the real UN, OFAC SDN and OFSI
@@ -10,7 +11,10 @@ so the load generator costs little of the two cores) at each concurrency level. 
 through the run, POST /admin/lists/update imports v2 (the fixture's, or the next OFSI
 publication) and swaps the index. Reports requests/s, p50/p99 latency, errors, how many
 answers came from each list version, and the ratio to in-process `Screener.screen()`
-measured in the same run. Prints a table, then one JSON line.
+measured in the same run. By default every client cycles through four fixed queries, which
+the server's caches soon hold; `--queries names` sends person names of the public
+benchmarks instead, a fresh slice of 4,000 for each level and for the in-process figure.
+Prints a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -40,6 +44,24 @@ QUERIES = [
     {"name": "Kim Yong Chol", "country": "kp"},
     {"name": "John Smith", "type": "person"},
 ]
+#: `--queries names`: persons of the public benchmarks (the 683 perturbed UN names and
+#: names of the global negatives, every script), each level its own slice, so that nearly
+#: every request is a name new to the server's caches, as in real traffic.
+NAMES_PER_LEVEL = 4000
+
+
+def _bench_names(n: int) -> list[dict[str, Any]]:
+    import csv
+    import random
+
+    bench = ROOT.parent / "shared" / "data" / "bench" / "opensanctions_yente"
+    names: list[str] = []
+    for file in ("positives_un_treated.csv", "negatives_global.csv"):
+        with open(bench / file, encoding="utf-8", newline="") as fh:
+            names += [row["full_name"] for row in csv.DictReader(fh) if row["full_name"]]
+    rng = random.Random(7)
+    rng.shuffle(names)
+    return [{"name": name, "type": "person"} for name in names[:n]]
 
 
 def _free_port() -> int:
@@ -112,16 +134,18 @@ def _cpu(pid: int) -> float:
 
 
 async def _level(port: int, key: str, clients: int, seconds: float,
-                 on_half: Any = None, server_pid: int | None = None) -> dict[str, Any]:
+                 on_half: Any = None, server_pid: int | None = None,
+                 queries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[str] = []
     versions: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
-    bodies = [json.dumps(q).encode() for q in QUERIES]
+    bodies = [json.dumps(q).encode() for q in queries or QUERIES]
+    stride = max(1, len(bodies) // clients)  # clients start apart in a long list
 
     async def worker(n: int) -> None:
         conn = Conn(port, key)
-        i = n
+        i = n * stride if len(bodies) > len(QUERIES) else n
         try:
             while time.perf_counter() < deadline:
                 body = bodies[i % len(bodies)]
@@ -177,14 +201,15 @@ async def _level(port: int, key: str, clients: int, seconds: float,
             "server_cpu_ms": cpu_server / n * 1000, "client_cpu_ms": cpu_client / n * 1000}
 
 
-def _in_process(data_dir: Path, seconds: float, database_url: str | None = None) -> float:
+def _in_process(data_dir: Path, seconds: float, database_url: str | None = None,
+                specs: list[dict[str, Any]] | None = None) -> float:
     from proscribe.screening import ScreeningQuery
     from proscribe.settings import override_settings
     from proscribe.screeners import load_screener
 
     with override_settings(data_dir=data_dir, database_url=database_url):
         screener = load_screener()
-        queries = [ScreeningQuery(**q) for q in QUERIES]  # type: ignore[arg-type]
+        queries = [ScreeningQuery(**q) for q in specs or QUERIES]
         n, deadline = 0, time.perf_counter() + seconds
         started = time.perf_counter()
         while time.perf_counter() < deadline:
@@ -213,11 +238,16 @@ def main() -> None:
     parser.add_argument("--loop", default="auto", help="serve --loop: auto, uvloop, asyncio")
     parser.add_argument("--lists", choices=["fixture", "real"], default="fixture",
                         help="the hand-made UN fixture, or the real lists (../shared)")
+    parser.add_argument("--queries", choices=["four", "names"], default="four",
+                        help="the four fixed queries over and over, or benchmark names "
+                             "new to the server's caches (a fresh slice each level)")
     parser.add_argument("--database-url", default=None,
                         help="the store (default: a fresh SQLite file); e.g. a PostgreSQL URL "
                              "whose database is emptied first")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+    named = _bench_names(NAMES_PER_LEVEL * (len(levels) + 1)) if args.queries == "names" \
+        else None
 
     tmp = Path(tempfile.mkdtemp(prefix="proscribe-bench-"))
     lists = tmp / "lists"
@@ -273,8 +303,10 @@ def main() -> None:
             out = []
             middle = len(levels) // 2  # the update runs in the middle level (by position)
             for n, clients in enumerate(levels):
+                mine = (named[n * NAMES_PER_LEVEL:(n + 1) * NAMES_PER_LEVEL]
+                        if named else None)
                 out.append(await _level(port, key, clients, args.seconds,
-                                        update if n == middle else None, server.pid))
+                                        update if n == middle else None, server.pid, mine))
             return out
 
         results = asyncio.run(run_all())
@@ -282,7 +314,8 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         log.close()
-    baseline = _in_process(tmp / "data", min(args.seconds, 3.0), args.database_url)
+    baseline = _in_process(tmp / "data", min(args.seconds, 3.0), args.database_url,
+                           named[len(levels) * NAMES_PER_LEVEL:] if named else None)
     shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{'clients':>7} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
@@ -297,6 +330,7 @@ def main() -> None:
           f"({1000 / baseline:.3f} ms a query)")
     print(json.dumps({
         "bench": "http_load", "lists": args.lists, "workers": args.workers,
+        "queries": args.queries,
         "seconds": args.seconds,
         "http": args.http, "loop": args.loop,
         "database": "postgresql" if (args.database_url or "").startswith("postgresql")
