@@ -76,3 +76,27 @@ def test_a_cancelled_request_is_not_screened(screener: Screener) -> None:
 
     assert _top(asyncio.run(main())[0]) == "ofac_sdn:1"
     assert co.screenings == 1
+
+
+def test_each_event_loop_has_its_own_queue(screener: Screener) -> None:
+    """Two loops in two threads (as two test clients of one app): every request is
+    screened and answered on its own loop."""
+    import threading
+
+    co = ScreenCoalescer()
+    names = ["Kim Jong Un", "Agrosoyuz", "Ocean Maritime Management"]
+    tops: dict[str, list[str | None]] = {}
+
+    async def many(tag: str) -> None:
+        done = await asyncio.gather(*[co.screen_data(screener, ScreeningQuery(name=n))
+                                      for n in names * 20])
+        tops[tag] = [_top(result) for result, _ in done]
+
+    threads = [threading.Thread(target=asyncio.run, args=(many(tag),)) for tag in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = ["un:KPi.033", "ofac_sdn:1", "un:KPe.001"] * 20
+    assert tops == {"a": expected, "b": expected}
+    assert co.screenings == 2 * len(expected)

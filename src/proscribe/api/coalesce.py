@@ -30,26 +30,28 @@ _Pending = tuple[Screener, ScreeningQuery, "asyncio.Future[_Done]"]
 class ScreenCoalescer:
     """`await screen_data(screener, query)`: `screener.screen_data(query)` and its
     `canonical_json`, run together with the screenings of the requests that were ready at
-    the same turn of the loop."""
+    the same turn of the loop. One queue per event loop: a request is only ever screened
+    and answered on its own loop's thread."""
 
     def __init__(self) -> None:
-        self._pending: list[_Pending] = []
-        #: screenings run, and runs of the queue (their ratio: the mean group size)
+        self._pending: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
+        #: screenings run, and runs of a queue (their ratio: the mean group size)
         self.screenings = 0
         self.runs = 0
 
     async def screen_data(self, screener: Screener, query: ScreeningQuery) -> _Done:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[_Done] = loop.create_future()
-        if not self._pending:
-            loop.call_soon(self._run)
-        self._pending.append((screener, query, fut))
+        pending = self._pending.get(loop)
+        if pending is None:
+            pending = self._pending[loop] = []
+            loop.call_soon(self._run, loop)
+        pending.append((screener, query, fut))
         return await fut
 
-    def _run(self) -> None:
-        pending, self._pending = self._pending, []
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         self.runs += 1
-        for screener, query, fut in pending:
+        for screener, query, fut in self._pending.pop(loop, ()):
             if fut.done():  # the request was cancelled (its client went away)
                 continue
             self.screenings += 1
