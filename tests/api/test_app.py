@@ -66,6 +66,10 @@ def test_metrics(client: TestClient, env: Env) -> None:
     assert 'proscribe_index_info{algorithm="name-v1@' in text
     assert 'proscribe_list_age_seconds{source="un",version="2026-01-10"}' in text
     assert "proscribe_ready 1.0" in text
+    # The one screening ran from the /screen queue, and its audit record was committed.
+    assert "proscribe_screen_queued_total 1.0" in text
+    assert "proscribe_screen_runs_total 1.0" in text
+    assert "proscribe_audit_commits_total 1.0" in text
 
 
 # ------------------------------------------------------------------ screening

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -112,6 +112,22 @@ class ServiceCollector(Collector):
         yield loaded
         yield swaps
         yield age
+        # Requests screened back to back (api/coalesce.py) and audit records committed
+        # together (api/auditing.py): screenings / runs and records / commits are the mean
+        # group sizes.
+        co = self.service.coalescer
+        runs = CounterMetricFamily("proscribe_screen_runs",
+                                   "Runs of the /screen queue (screenings run back to back)")
+        runs.add_metric([], float(co.runs))
+        screened = CounterMetricFamily("proscribe_screen_queued",
+                                       "/screen screenings run from the queue")
+        screened.add_metric([], float(co.screenings))
+        commits = CounterMetricFamily("proscribe_audit_commits",
+                                      "Audit log transactions (group commits)")
+        commits.add_metric([], float(self.service.audit.batches))
+        yield runs
+        yield screened
+        yield commits
 
 
 class Metrics:
