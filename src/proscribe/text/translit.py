@@ -547,8 +547,7 @@ def warm_up() -> None:
 
     english_reading("завод")  # the Snowball stemmer
     for syllable in hanja_read_syllables():
-        if _is_hangul(syllable):
-            _least_surprise(syllable)
+        _least_surprise(syllable)
 
 
 @lru_cache(maxsize=65536)

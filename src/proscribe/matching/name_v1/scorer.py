@@ -199,7 +199,6 @@ def score_entity(
     return scored
 
 
-
 def _is_english_reading(qf: NameForm) -> bool:
     """Whether query form `qf` is the English reading of its Russian words (ru_org.py)."""
     reading = english_reading_of(qf.text)
