@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from proscribe.errors import IndexNotReadyError, QueryError
-from proscribe.index import CandidateIndex, hangul_query_keys, query_keys
+from proscribe.index import CandidateIndex, JoinedKeys, KeyGroup, hangul_query_keys, query_keys
 from proscribe.matching.name_v1 import (
     ALGORITHM_ID,
     ALGORITHM_SETTINGS,
@@ -173,7 +173,7 @@ class ScreeningResult(BaseModel):
 class _Prepared:
     __slots__ = ("facts", "forms", "groups", "limit", "match", "person", "review", "spans")
 
-    def __init__(self, forms: tuple[NameForm, ...], groups: list[list[str]],
+    def __init__(self, forms: tuple[NameForm, ...], groups: list[QueryGroup],
                  spans: list[int] | None, facts: QueryFacts, person: bool | None, limit: int,
                  match: float, review: float) -> None:
         self.forms = forms
@@ -234,7 +234,9 @@ def _parse_identifier(text: str) -> list[str]:
 
 
 #: A query name's comparable forms, its index key groups and each group's weight.
-_Named = tuple[tuple[NameForm, ...], list[list[str]], list[int] | None]
+#: One group: a query token's keys, or a Hangul name's joined spellings (index.JoinedKeys).
+QueryGroup = Sequence[str] | JoinedKeys
+_Named = tuple[tuple[NameForm, ...], list[QueryGroup], list[int] | None]
 #: What a batch keeps of a name that proposes no entity able to reach the review band.
 _NOTHING: _Named = ((), [], None)
 _NO_PROPOSAL = _Proposal({}, set(), {}, {}, [], {})
@@ -294,8 +296,8 @@ def _name_part(name: str, qtype: EntityKind | None) -> _Named:
     key groups the index is asked with."""
     person = None if qtype is None else qtype is EntityKind.PERSON
     forms = name_forms(name, person, qtype is EntityKind.VESSEL) if name else ()
-    groups: list[list[str]] = []
-    seen: set[tuple[str, ...]] = set()
+    groups: list[QueryGroup] = []
+    seen: set[KeyGroup] = set()
     # A Hangul personal name looks for every spelling of its syllables, not one per scheme
     # (index.hangul_query_keys); of unknown kind, it may also be a company's name.
     orders = hangul_reading_orders(name) if forms and person is not False else ()
@@ -304,7 +306,7 @@ def _name_part(name: str, qtype: EntityKind | None) -> _Named:
         spans = []
         for hgroup, span in hangul_query_keys(orders):
             seen.add(hgroup)
-            groups.append(list(hgroup))
+            groups.append(hgroup)
             spans.append(span)
     for form in forms if not (orders and person) else ():
         for group in query_keys(form.tokens, form.raw_tokens):

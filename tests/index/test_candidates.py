@@ -163,3 +163,65 @@ def test_hangul_query_finds_mixed_spellings_in_a_crowd(pair: tuple[str, str], se
     assert "p:target" in reference
     found = {c.entity_id for c in screener.screen(q).candidates}
     assert reference <= found
+
+
+# A joined Hangul group is expanded against the index's own keys (index.JoinedKeys): the
+# keys it finds are exactly those of the whole product that the index holds, the cut at
+# the product's first 512 combinations included.
+PARTS = st.lists(st.lists(st.sampled_from(["a", "ae", "e", "ga", "ka", "o", "oh", "jin",
+                                           "chin", "yong", "young", "ho", "hoh"]),
+                          min_size=1, max_size=9, unique=True).map(tuple),
+                 min_size=1, max_size=5).map(tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(PARTS, st.data())
+def test_joined_keys_finds_the_products_keys_that_the_index_holds(
+        parts: tuple[tuple[str, ...], ...], data: st.DataObject) -> None:
+    from bisect import bisect_left
+
+    from proscribe.index import JoinedKeys
+
+    group = JoinedKeys(parts)
+    every = group.keys()
+    assert len(every) <= 512
+    # The index holds some of the product's keys, some others, and prefixes of neither.
+    held = data.draw(st.lists(st.sampled_from(every), max_size=6))
+    held += data.draw(st.lists(st.text("aeghjknoy", min_size=1, max_size=12)
+                               .map(lambda s: "t" + s), max_size=6))
+    slots = {k: n for n, k in enumerate(dict.fromkeys(held))}
+    ordered = sorted(slots)
+
+    def has_prefix(prefix: str) -> bool:
+        i = bisect_left(ordered, prefix)
+        return i < len(ordered) and ordered[i].startswith(prefix)
+
+    assert group.present(has_prefix, slots) == tuple(k for k in every if k in slots)
+
+
+def test_joined_groups_that_spell_the_same_keys_are_one_group() -> None:
+    from proscribe.index import JoinedKeys
+    from proscribe.index.candidates import _joined_group
+
+    # A syllable with one spelling joins its neighbour's, however the letters are split.
+    split = JoinedKeys((("ga", "ka"), ("o",), ("jin", "chin")))
+    assert split.keys() == ("tgaojin", "tgaochin", "tkaojin", "tkaochin")
+    # Small groups are written out as token groups are: 아 alone is the key "ta".
+    assert _joined_group(("아",), False) == ("ta",)
+    big = _joined_group(("영", "호", "철"), True)
+    assert isinstance(big, JoinedKeys) and len(big.keys()) > 16
+    assert "tyoungho" + "chol" in big.keys() or "tyounghochul" in big.keys()
+
+
+def test_a_hangul_querys_joined_groups_find_a_list_name_written_as_one_word() -> None:
+    from proscribe.index import JoinedKeys, hangul_query_keys
+    from proscribe.matching.name_v1.names import hangul_reading_orders
+
+    entities = [Entity("p", "1", EntityKind.PERSON, [Name("Kim Younghochul")]),
+                Entity("p", "2", EntityKind.PERSON, [Name("Park Seo-yeon")])]
+    index = Screener.build(entities, []).index
+    found = set()
+    for group, _ in hangul_query_keys(hangul_reading_orders("김영호철")):
+        if isinstance(group, JoinedKeys):
+            found.update(group.present(index.has_prefix, index.slots))
+    assert found == {"tyounghochul", "tkimyounghochul"}  # the given name; the whole name

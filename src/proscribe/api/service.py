@@ -127,6 +127,7 @@ class IndexManager:
             keep.add(self._current.index_version)
         with self._lock:
             screener = saved_screener(self.store, versions, self.root, keep=keep)
+        screener.index.warm()  # before it serves: not on its first Hangul query
         return Served(screener, index_version(versions), versions)
 
     def load(self) -> Served | None:

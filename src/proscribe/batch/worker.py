@@ -37,6 +37,7 @@ def cached_screener(index_path: str) -> Screener:
             from proscribe.text.translit import warm_up
 
             screener = Screener.load(index_path, mmap=True)
+            screener.index.warm()
             warm_up()
             _CACHE[index_path] = screener
         return screener

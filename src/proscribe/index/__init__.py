@@ -1,5 +1,13 @@
 """In-memory candidate index (tokens, phonetic/transliteration keys, edits, identifiers)."""
 
-from proscribe.index.candidates import CandidateIndex, hangul_query_keys, query_keys, token_keys
+from proscribe.index.candidates import (
+    CandidateIndex,
+    JoinedKeys,
+    KeyGroup,
+    hangul_query_keys,
+    query_keys,
+    token_keys,
+)
 
-__all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
+__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "hangul_query_keys", "query_keys",
+           "token_keys"]

@@ -20,7 +20,8 @@ from typing import Literal
 
 import math
 import pickle
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +34,8 @@ from proscribe.text.phonetic import phonetic_key, spelling_group
 from proscribe.text.sinokorean import is_mandarin_unit
 from proscribe.text.translit import hangul_syllable_spellings
 
-__all__ = ["CandidateIndex", "hangul_query_keys", "query_keys", "token_keys"]
+__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "hangul_query_keys", "query_keys",
+           "token_keys"]
 
 #: Keys whose postings exceed this many forms are skipped while rarer keys exist: they add
 #: cost, not recall (the rare tokens of the same name find the form).
@@ -129,6 +131,8 @@ def _repeated_keys(tokens: Sequence[str]) -> list[str]:
 _JOINED_SPELLING_COST = 0.2
 #: Most keys one joined group may hold (the product of its syllables' spellings).
 _JOINED_KEYS = 512
+#: Joined groups of at most this many keys are written out (`_joined_group`).
+_SPELT_OUT = 16
 
 
 def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
@@ -136,22 +140,107 @@ def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
     return [v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0])) if c <= most]
 
 
+class JoinedKeys:
+    """A joined key group (adjacent Hangul syllables written together: Jongun, Youngho) as
+    the spellings of each syllable, not the product of them.
+
+    The product is up to `_JOINED_KEYS` strings, of which a list holds almost none (0.13
+    of 160 on average for the Hangul names of the negatives file): spelling them all out
+    cost a Hangul query ~0.5 ms to write and ~0.4 ms to look up. `CandidateIndex` expands
+    the group against its own keys instead (`present`), a syllable at a time, keeping only
+    the prefixes some key starts with. `keys()` is the whole product, in order: the first
+    `_JOINED_KEYS` combinations, each syllable's spellings in the order given (`parts`)."""
+
+    __slots__ = ("_hash", "parts")
+
+    def __init__(self, parts: tuple[tuple[str, ...], ...]) -> None:
+        self.parts = parts
+        self._hash = hash(("JoinedKeys", parts))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JoinedKeys) and other.parts == self.parts
+
+    def __repr__(self) -> str:
+        return f"JoinedKeys({self.parts!r})"
+
+    def __bool__(self) -> bool:  # whether the product holds any key
+        return all(self.parts)
+
+    def __reduce__(self) -> tuple[type[JoinedKeys], tuple[tuple[tuple[str, ...], ...]]]:
+        return (JoinedKeys, (self.parts,))
+
+    def keys(self) -> tuple[str, ...]:
+        """Every key of the group, distinct, in product order (`_JOINED_KEYS` at most)."""
+        combos = [""]
+        for spellings in self.parts:
+            combos = [c + v for c in combos for v in spellings][:_JOINED_KEYS]
+        return tuple(dict.fromkeys("t" + c for c in combos))
+
+    def present(self, has_prefix: Callable[[str], bool], slots: dict[str, int]) -> tuple[
+            str, ...]:
+        """The group's keys that are in `slots`: the same as those of `keys()`, found by
+        extending only the combinations that are a prefix of some key (`has_prefix`, on
+        "t" + the combination). A combination's rank in the product (its place before the
+        cut at `_JOINED_KEYS`) is kept along, so the cut is the same."""
+        frontier: list[tuple[str, int]] = [("t", 0)]
+        last = len(self.parts) - 1
+        for k, spellings in enumerate(self.parts):
+            n = len(spellings)
+            grown: list[tuple[str, int]] = []
+            for combo, rank in frontier:
+                base = rank * n
+                for i, v in enumerate(spellings):
+                    if base + i >= _JOINED_KEYS:
+                        break
+                    key = combo + v
+                    if key in slots if k == last else has_prefix(key):
+                        grown.append((key, base + i))
+            frontier = grown
+            if not frontier:
+                break
+        return tuple(dict.fromkeys(key for key, _ in frontier))
+
+
+#: One query token's keys, or a Hangul name's joined group (expanded by the index).
+KeyGroup = tuple[str, ...] | JoinedKeys
+
+
 @lru_cache(maxsize=65536)
-def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> tuple[str, ...]:
-    """Keys of adjacent syllables written together (every spelling of each); cached, as
-    given names share their syllable pairs (영철, 영수, 정은)."""
-    combos = [""]
+def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> KeyGroup:
+    """Keys of adjacent syllables written together (every spelling of each), as a
+    `JoinedKeys`: where the product would pass `_JOINED_KEYS`, a syllable's non-standard
+    spellings are left out."""
+    parts: list[tuple[str, ...]] = []
+    count = 1
     for k, syl in enumerate(syllables):
         spellings = _syllable_spellings(syl, first_is_surname and k == 0, _JOINED_SPELLING_COST)
-        if len(combos) * len(spellings) > _JOINED_KEYS:
+        if count * len(spellings) > _JOINED_KEYS:
             spellings = _syllable_spellings(syl, first_is_surname and k == 0, 0.0)
-        combos = [c + v for c in combos for v in spellings][:_JOINED_KEYS]
-    return tuple("t" + c for c in combos)
+        parts.append(tuple(spellings))
+        count = min(_JOINED_KEYS, count * len(spellings))
+    # A syllable with one spelling joins its neighbour's (gao + ga + jin is gaogajin): the
+    # product and its cut are the same, and so is the group of another reading that splits
+    # the same letters otherwise (a group met twice is looked up once).
+    merged: list[tuple[str, ...]] = []
+    for part in parts:
+        if merged and len(part) == 1:
+            merged[-1] = tuple(v + part[0] for v in merged[-1])
+        elif merged and len(merged[-1]) == 1:
+            merged[-1] = tuple(merged[-1][0] + v for v in part)
+        else:
+            merged.append(part)
+    group = JoinedKeys(tuple(merged))
+    # A small group is written out, as a token's keys are (and is the same group as one of
+    # them when it has the same keys: 아 alone is "ta" read as Korean or as Chinese).
+    return group.keys() if count <= _SPELT_OUT else group
 
 
 @lru_cache(maxsize=8192)
 def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
-        tuple[tuple[str, ...], int], ...]:
+        tuple[KeyGroup, int], ...]:
     """Key groups of a Hangul personal name, given as its syllable orders (surname first).
 
     A romanised form per scheme (RR, McCune-Reischauer) finds only list names spelt wholly
@@ -166,11 +255,11 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
     group where "Kim Jun-hyun" hits two syllable groups, and would otherwise rank below
     every list name sharing two of the syllables.
     """
-    groups: list[tuple[tuple[str, ...], int]] = []
-    seen: set[tuple[str, ...]] = set()
+    groups: list[tuple[KeyGroup, int]] = []
+    seen: set[KeyGroup] = set()
 
-    def add(keys: Iterable[str], span: int = 1) -> None:
-        group = tuple(dict.fromkeys(keys))
+    def add(keys: Iterable[str] | JoinedKeys, span: int = 1) -> None:
+        group = keys if isinstance(keys, JoinedKeys) else tuple(dict.fromkeys(keys))
         if group and group not in seen:
             seen.add(group)
             groups.append((group, span))
@@ -212,7 +301,8 @@ class CandidateIndex:
         self.identifiers = identifiers
         self.n_forms = int(form_entity.shape[0])
         self._log_n = math.log(max(self.n_forms, 2) + 1)
-        self._cache: dict[tuple[str, ...], _Group] = {}
+        self._cache: dict[KeyGroup, _Group] = {}
+        self._joinable: list[str] | None = None  # sorted "t" keys (has_prefix)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -268,17 +358,19 @@ class CandidateIndex:
         """Inverse document frequency of a key, in nats (0 for a key in every form)."""
         return self._log_n - math.log(self.df(key) + 1)
 
-    def _group_hits(self, group: Sequence[str]) -> _Group:
+    def _group_hits(self, group: Sequence[str] | JoinedKeys) -> _Group:
         """Forms hit by one key group (one query token's keys), each once with its best
         key's weight, and the common keys skipped (over `MAX_DF` forms); cached per group
         (customer files repeat their first names and surnames)."""
-        key = tuple(group)
+        key: KeyGroup = group if isinstance(group, (JoinedKeys, tuple)) else tuple(group)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
+        keys = key.present(self.has_prefix, self.slots) if isinstance(key, JoinedKeys) \
+            else key
         gbest, gseen, out_ids, out_ws = self._group_scratch()
         common: list[tuple[int, int, float]] = []
-        n = group_hits(key, self.slots, _APPROX, self.offsets, self.postings, self._log_n,
+        n = group_hits(keys, self.slots, _APPROX, self.offsets, self.postings, self._log_n,
                        MAX_DF, gbest, gseen, out_ids, out_ws, common)
         skipped = [(hi - lo, self.postings[lo:hi], w) for lo, hi, w in common]
         if n:
@@ -291,13 +383,29 @@ class CandidateIndex:
         self._cache[key] = hit
         return hit
 
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether some key starts with `prefix` (a "t" key: `JoinedKeys.present`)."""
+        keys = self._joinable
+        if keys is None:
+            keys = self.warm()
+        i = bisect_left(keys, prefix)
+        return i < len(keys) and keys[i].startswith(prefix)
+
+    def warm(self) -> list[str]:
+        """Sort the exact-token keys for `has_prefix` now (~0.1 s over all lists) rather
+        than on the first Hangul query; the API and batch workers call it on loading."""
+        keys = self._joinable
+        if keys is None:
+            keys = self._joinable = sorted(k for k in self.slots if k[:1] == "t")
+        return keys
+
     def _group_scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """This thread's rows for merging one group's keys (kernel.group_hits)."""
         return thread_scratch("index.group", self.n_forms, lambda n: (
             np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32),
             np.empty(n)))
 
-    def lookup(self, groups: Sequence[Sequence[str]], limit: int,
+    def lookup(self, groups: Sequence[Sequence[str] | JoinedKeys], limit: int,
                spans: Sequence[int] | None = None) -> np.ndarray:
         """Ids of the `limit` forms that share the most (rare) keys with the query groups,
         best first (ties: lower id first).
