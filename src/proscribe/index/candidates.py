@@ -44,6 +44,8 @@ MAX_DF = 4000
 _APPROX = {"t": 1.0, "w": 1.0, "r": 1.0, "g": 0.95, "d": 0.85, "p": 0.7}
 #: Key groups (one query token's keys) whose hits are kept between queries.
 _CACHE_SIZE = 50_000
+#: Prefixes whose `CandidateIndex.has_prefix` answer is kept between queries.
+_PREFIX_CACHE = 100_000
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
 _NO_IDS = np.empty(0, dtype=np.int32)
 #: One key group's hits: form ids, their best key weights, and the common keys skipped
@@ -135,9 +137,24 @@ _JOINED_KEYS = 512
 _SPELT_OUT = 16
 
 
-def _syllable_spellings(syllable: str, surname: bool, most: float) -> list[str]:
+@lru_cache(maxsize=16_384)
+def _syllable_spellings(syllable: str, surname: bool, most: float) -> tuple[str, ...]:
     spellings = hangul_syllable_spellings(syllable, surname)
-    return [v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0])) if c <= most]
+    return tuple(v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0]))
+                 if c <= most)
+
+
+@lru_cache(maxsize=16_384)
+def _syllable_group(syllable: str, surname: bool) -> tuple[str, ...]:
+    """One syllable's key group: its standard spellings' token keys, its others' exact."""
+    keys: list[str] = []
+    for v, c in sorted(hangul_syllable_spellings(syllable, surname).items(),
+                       key=lambda vc: (vc[1], vc[0])):
+        if c == 0.0:
+            keys.extend(_token_keys(v))
+        else:
+            keys.append("t" + v)
+    return tuple(dict.fromkeys(keys))
 
 
 class JoinedKeys:
@@ -219,7 +236,7 @@ def _joined_group(syllables: tuple[str, ...], first_is_surname: bool) -> KeyGrou
         spellings = _syllable_spellings(syl, first_is_surname and k == 0, _JOINED_SPELLING_COST)
         if count * len(spellings) > _JOINED_KEYS:
             spellings = _syllable_spellings(syl, first_is_surname and k == 0, 0.0)
-        parts.append(tuple(spellings))
+        parts.append(spellings)
         count = min(_JOINED_KEYS, count * len(spellings))
     # A syllable with one spelling joins its neighbour's (gao + ga + jin is gaogajin): the
     # product and its cut are the same, and so is the group of another reading that splits
@@ -258,8 +275,7 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
     groups: list[tuple[KeyGroup, int]] = []
     seen: set[KeyGroup] = set()
 
-    def add(keys: Iterable[str] | JoinedKeys, span: int = 1) -> None:
-        group = keys if isinstance(keys, JoinedKeys) else tuple(dict.fromkeys(keys))
+    def add(group: KeyGroup, span: int = 1) -> None:  # distinct keys, in order
         if group and group not in seen:
             seen.add(group)
             groups.append((group, span))
@@ -273,14 +289,7 @@ def hangul_query_keys(orders: tuple[tuple[str, ...], ...]) -> tuple[
             add(_joined_group(sylls[1:], False), len(sylls) - 1)
             continue
         for k, syl in enumerate(sylls):
-            keys: list[str] = []
-            for v, c in sorted(hangul_syllable_spellings(syl, k == 0).items(),
-                               key=lambda vc: (vc[1], vc[0])):
-                if c == 0.0:
-                    keys.extend(_token_keys(v))
-                else:
-                    keys.append("t" + v)
-            add(keys)
+            add(_syllable_group(syl, k == 0))
         for k in range(len(sylls) - 1):
             add(_joined_group(sylls[k:k + 2], k == 0), 2)
         if len(sylls) > 3:
@@ -303,6 +312,7 @@ class CandidateIndex:
         self._log_n = math.log(max(self.n_forms, 2) + 1)
         self._cache: dict[KeyGroup, _Group] = {}
         self._joinable: list[str] | None = None  # sorted "t" keys (has_prefix)
+        self._prefixes: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -384,12 +394,21 @@ class CandidateIndex:
         return hit
 
     def has_prefix(self, prefix: str) -> bool:
-        """Whether some key starts with `prefix` (a "t" key: `JoinedKeys.present`)."""
+        """Whether some key starts with `prefix` (a "t" key: `JoinedKeys.present`).
+        Remembered: the same surnames and syllable pairs start many names, and a search
+        of the sorted keys costs ~1.5 µs (a cache miss a comparison)."""
+        known = self._prefixes.get(prefix)
+        if known is not None:
+            return known
         keys = self._joinable
         if keys is None:
             keys = self.warm()
         i = bisect_left(keys, prefix)
-        return i < len(keys) and keys[i].startswith(prefix)
+        known = i < len(keys) and keys[i].startswith(prefix)
+        if len(self._prefixes) >= _PREFIX_CACHE:
+            self._prefixes.clear()
+        self._prefixes[prefix] = known
+        return known
 
     def warm(self) -> list[str]:
         """Sort the exact-token keys for `has_prefix` now (~0.1 s over all lists) rather
