@@ -611,7 +611,18 @@ def hangul_reading_orders(text: str) -> tuple[tuple[str, ...], ...]:
     return korean + mandarin_orders(sylls, True)
 
 
-@lru_cache(maxsize=200_000)
+#: Pieces of text whose cost `_piece_costs` keeps for one syllable.
+_PIECES_KEPT = 2048
+
+
+@lru_cache(maxsize=8192)
+def _piece_costs(syllable: str, surname: bool) -> dict[str, float]:
+    """`_piece_cost` of one syllable, remembered per piece of text: the alignment asks
+    for a few hundred pieces, and one dictionary a syllable costs it less than a cache
+    keyed by all three."""
+    return {}
+
+
 def _piece_cost(syllable: str, surname: bool, piece: str) -> float:
     spellings = hangul_syllable_spellings(syllable, surname)
     best = 9.0
@@ -700,6 +711,7 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
     dp = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     dp[0][0] = 0.0
+    piece_costs = [_piece_costs(syl, i == 0) for i, syl in enumerate(sylls)]
     for i in range(n + 1):
         for p in range(m + 1):
             cur = dp[i][p]
@@ -717,8 +729,15 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
                 dp[i + 1][p] = skip
                 back[i + 1][p] = (i, p)
             limit = min(next_end[p] if p < m else m, p + hangul_longest_spelling(sylls[i]) + 1)
+            costs = piece_costs[i]
             for q in range(p + 1, limit + 1):
-                c = cur + _piece_cost(sylls[i], i == 0, text[p:q])
+                piece = text[p:q]
+                pc = costs.get(piece)
+                if pc is None:
+                    if len(costs) >= _PIECES_KEPT:
+                        costs.clear()
+                    pc = costs[piece] = _piece_cost(sylls[i], i == 0, piece)
+                c = cur + pc
                 if c < dp[i + 1][q]:
                     dp[i + 1][q] = c
                     back[i + 1][q] = (i, p)
