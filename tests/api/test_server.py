@@ -199,6 +199,9 @@ def test_other_workers_follow_a_swap_within_the_signal_poll(env: Env) -> None:
     config = ApiConfig(api_index_poll_s=3600)  # the store poll never fires in this test
     a, b = IndexManager(env.settings, config), IndexManager(env.settings, config)
     assert a.load() is not None and b.load() is not None
+    # Loaded ready to serve: the keys a Hangul query's joined groups are expanded against
+    # are sorted before the first request (index.JoinedKeys), not during it.
+    assert a.current is not None and a.current.screener.index._joinable is not None
     b.start_watcher()
     try:
         env.add_version("v2")
@@ -206,10 +209,12 @@ def test_other_workers_follow_a_swap_within_the_signal_poll(env: Env) -> None:
         assert report["status"] == "updated"
         assert a.current is not None
         wanted = a.current.index_version
+        assert a.current.screener.index._joinable is not None
         deadline = time.monotonic() + 20 * SIGNAL_POLL_S + 5
         while b.current is None or b.current.index_version != wanted:
             assert time.monotonic() < deadline, "the other worker never swapped"
             time.sleep(0.02)
+        assert b.current.screener.index._joinable is not None
     finally:
         b.stop_watcher()
 

@@ -27,3 +27,17 @@ def test_pool_and_dask_equal_single_process(store_url: str, tmp_path: Path) -> N
     assert single.bands == pool.bands == dask.bands
     # the temporary saved index is removed after the run
     assert not any((tmp_path / "batch").iterdir())
+
+
+def test_a_worker_loads_each_index_once_ready_to_serve(tmp_path: Path) -> None:
+    """A batch worker maps a saved index once per process, with the keys a Hangul name's
+    joined groups are expanded against (index.JoinedKeys) already sorted."""
+    from proscribe.batch.worker import cached_screener
+    from proscribe.model import Entity, EntityKind, Name
+    from proscribe.screening import Screener
+
+    Screener.build([Entity("p", "1", EntityKind.PERSON, [Name("Kim Younghochul")])],
+                   []).save(tmp_path / "idx")
+    screener = cached_screener(str(tmp_path / "idx"))
+    assert cached_screener(str(tmp_path / "idx")) is screener
+    assert screener.index._joinable == ["tkim", "tkimyounghochul", "tyounghochul"]
