@@ -34,8 +34,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH_DATA, LISTS, read_csv  # noqa: E402
+
 FIXTURES = ROOT / "tests" / "fixtures" / "store"
-SHARED_LISTS = ROOT.parent / "shared" / "data" / "lists"
 REAL_V1 = ["un/2026-02-27", "ofac/sdn/2024-05-03", "uk/2025-04-10"]
 REAL_V2 = "uk/2025-04-14"
 QUERIES = [
@@ -51,14 +54,12 @@ NAMES_PER_LEVEL = 4000
 
 
 def _bench_names(n: int) -> list[dict[str, Any]]:
-    import csv
     import random
 
-    bench = ROOT.parent / "shared" / "data" / "bench" / "opensanctions_yente"
-    names: list[str] = []
-    for file in ("positives_un_treated.csv", "negatives_global.csv"):
-        with open(bench / file, encoding="utf-8", newline="") as fh:
-            names += [row["full_name"] for row in csv.DictReader(fh) if row["full_name"]]
+    names = [row["full_name"]
+             for file in ("positives_un_treated.csv", "negatives_global.csv")
+             for row in read_csv(BENCH_DATA / "opensanctions_yente" / file)
+             if row["full_name"]]
     rng = random.Random(7)
     rng.shuffle(names)
     return [{"name": name, "type": "person"} for name in names[:n]]
@@ -253,7 +254,7 @@ def main() -> None:
     lists = tmp / "lists"
     if args.lists == "real":
         for part in REAL_V1:
-            shutil.copytree(SHARED_LISTS / part, lists / part)
+            shutil.copytree(LISTS / part, lists / part)
     else:
         shutil.copytree(FIXTURES / "v1", lists)
     env = {**os.environ, "PROSCRIBE_DATA_DIR": str(tmp / "data"),
@@ -288,7 +289,7 @@ def main() -> None:
 
         async def update() -> dict[str, Any]:
             if args.lists == "real":
-                shutil.copytree(SHARED_LISTS / REAL_V2, lists / REAL_V2)
+                shutil.copytree(LISTS / REAL_V2, lists / REAL_V2)
             else:
                 shutil.copytree(FIXTURES / "v2", lists, dirs_exist_ok=True)
             conn = Conn(port, key)

@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from proscribe.errors import IndexNotReadyError, QueryError
-from proscribe.index import CandidateIndex, JoinedKeys, KeyGroup, hangul_query_keys, query_keys
+from proscribe.index import CandidateIndex, KeyGroup, QueryGroup, hangul_query_keys, query_keys
 from proscribe.matching.name_v1 import (
     ALGORITHM_ID,
     ALGORITHM_SETTINGS,
@@ -234,8 +234,6 @@ def _parse_identifier(text: str) -> list[str]:
 
 
 #: A query name's comparable forms, its index key groups and each group's weight.
-#: One group: a query token's keys, or a Hangul name's joined spellings (index.JoinedKeys).
-QueryGroup = Sequence[str] | JoinedKeys
 _Named = tuple[tuple[NameForm, ...], list[QueryGroup], list[int] | None]
 #: What a batch keeps of a name that proposes no entity able to reach the review band.
 _NOTHING: _Named = ((), [], None)

@@ -4,10 +4,11 @@ from proscribe.index.candidates import (
     CandidateIndex,
     JoinedKeys,
     KeyGroup,
+    QueryGroup,
     hangul_query_keys,
     query_keys,
     token_keys,
 )
 
-__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "hangul_query_keys", "query_keys",
-           "token_keys"]
+__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "QueryGroup", "hangul_query_keys",
+           "query_keys", "token_keys"]

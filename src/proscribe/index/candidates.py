@@ -34,8 +34,8 @@ from proscribe.text.phonetic import phonetic_key, spelling_group
 from proscribe.text.sinokorean import is_mandarin_unit
 from proscribe.text.translit import hangul_syllable_spellings
 
-__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "hangul_query_keys", "query_keys",
-           "token_keys"]
+__all__ = ["CandidateIndex", "JoinedKeys", "KeyGroup", "QueryGroup", "hangul_query_keys",
+           "query_keys", "token_keys"]
 
 #: Keys whose postings exceed this many forms are skipped while rarer keys exist: they add
 #: cost, not recall (the rare tokens of the same name find the form).
@@ -221,7 +221,9 @@ class JoinedKeys:
         return tuple(dict.fromkeys(key for key, _ in frontier))
 
 
-#: One query token's keys, or a Hangul name's joined group (expanded by the index).
+#: One query token's keys, or a Hangul name's joined group (expanded by the index); as a
+#: query hands it to `lookup`, and as it is kept (a cache key; `hangul_query_keys`).
+QueryGroup = Sequence[str] | JoinedKeys
 KeyGroup = tuple[str, ...] | JoinedKeys
 
 
@@ -368,7 +370,7 @@ class CandidateIndex:
         """Inverse document frequency of a key, in nats (0 for a key in every form)."""
         return self._log_n - math.log(self.df(key) + 1)
 
-    def _group_hits(self, group: Sequence[str] | JoinedKeys) -> _Group:
+    def _group_hits(self, group: QueryGroup) -> _Group:
         """Forms hit by one key group (one query token's keys), each once with its best
         key's weight, and the common keys skipped (over `MAX_DF` forms); cached per group
         (customer files repeat their first names and surnames)."""
@@ -424,7 +426,7 @@ class CandidateIndex:
             np.zeros(n), np.zeros(n, dtype=np.uint8), np.empty(n, dtype=np.int32),
             np.empty(n)))
 
-    def lookup(self, groups: Sequence[Sequence[str] | JoinedKeys], limit: int,
+    def lookup(self, groups: Sequence[QueryGroup], limit: int,
                spans: Sequence[int] | None = None) -> np.ndarray:
         """Ids of the `limit` forms that share the most (rare) keys with the query groups,
         best first (ties: lower id first).
