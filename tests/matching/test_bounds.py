@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proscribe.matching.name_v1 import align_forms, name_forms
+from proscribe.matching.name_v1 import align_forms, bounds, name_forms
 from proscribe.matching.name_v1.bounds import TokenTable
 
 WORDS = ["kim", "jong", "un", "jongun", "chong", "ri", "lee", "yi", "pak", "park", "choe",
@@ -207,16 +207,23 @@ def test_bounds_are_the_same_with_or_without_the_byte_arrays() -> None:
              "open joint stock company scientific production association of something long",
              "jose munoz", "mohammed bin salman", "hong kong chinese new year company ltd"]
     queries = ["kim chong un", "abd al rahman", "jscargument", "josé muñoz",
-               "open joint stock company scientific production association of something"]
+               "open joint stock company scientific production association of something",
+               "open joint stock company scientific production association of something long"]
     cforms = [f for n in names for f in name_forms(n, None)]
     qforms = [name_forms(q, None)[0] for q in queries]
     table = TokenTable.build(cforms, [False] * len(cforms))
     fids = np.arange(len(cforms))
-    with_bytes = table.upper_bounds(qforms, fids)
-    table._bytes = table._joined_bytes = None  # as a table with a token of 256 or above
-    without = table.upper_bounds(qforms, fids)
-    assert np.array_equal(with_bytes[0], without[0])
-    assert np.array_equal(with_bytes[1], without[1])
+    # All the query forms at once (the long one sends them all down the step-by-step
+    # path), each alone (the short ones take `kernel.token_bounds` in one call), and the
+    # short ones together.
+    sets = [qforms, *([q] for q in qforms), [q for q in qforms if len(q.joined) <= 64]]
+    with_bytes = [table.upper_bounds(qs, fids) for qs in sets]
+    assert table._tables is not None or not bounds._NATIVE_OSA
+    table._bytes = table._joined_bytes = table._tables = None  # a token of 256 or above
+    for qs, got in zip(sets, with_bytes, strict=True):
+        without = table.upper_bounds(qs, fids)
+        assert np.array_equal(got[0], without[0]), [q.text for q in qs]
+        assert np.array_equal(got[1], without[1]), [q.text for q in qs]
 
 
 @settings(max_examples=300, deadline=None)

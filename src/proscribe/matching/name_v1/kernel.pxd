@@ -79,3 +79,38 @@ cdef double _kth(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k
                best_w=double, best_p=Py_ssize_t, p=Py_ssize_t, x=double)
 cdef double _select(const double[::1] w, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t m,
                     bint last)
+
+
+cdef class Tables:
+    cdef const int[::1] tok_off
+    cdef const int[::1] form_tok
+    cdef const int[::1] comp_off
+    cdef const int[::1] form_comp
+    cdef const double[::1] weights
+    cdef const unsigned char[::1] chars
+    cdef const int[::1] char_off
+    cdef const int[::1] lengths
+    cdef const int[::1] first
+    cdef const int[::1] groups
+    cdef const int[::1] keys
+    cdef const double[::1] alpha
+    cdef const unsigned char[::1] jchars
+    cdef const int[::1] jchar_off
+    cdef const int[::1] jlen
+
+
+@cython.locals(n=Py_ssize_t, res=tuple, ncols=int, col_ids=int[::1], ltok_off=int[::1],
+               ltok=int[::1], lwt=double[::1], lcomp_off=int[::1], lcomp=int[::1],
+               col_tok="unsigned char[::1]", nr=Py_ssize_t, nt=Py_ssize_t,
+               dist=int[:, ::1], sim=double[:, ::1], nj=Py_ssize_t, jd=int[:, ::1],
+               nqf=Py_ssize_t, most=Py_ssize_t, size=Py_ssize_t, q=Py_ssize_t, j=int,
+               scratch=double[::1], jq=int[::1])
+cpdef void token_bounds(Tables tab, const int[::1] fids, list rows, const int[:, ::1] info,
+                        const unsigned char[::1] row_tok, const int[::1] maps,
+                        const int[::1] map_off, const double[::1] wq, const int[::1] wq_off,
+                        list joined, const int[::1] jrow, const int[::1] jlens,
+                        unsigned long long[::1] pm, int[::1] gscratch,
+                        const unsigned char[::1] ones, int[::1] no_joined,
+                        double wide, double narrow, double min_pair, double compound_min,
+                        double minor_w, double person_a, double[:, ::1] best,
+                        unsigned char[::1] compound)

@@ -10,14 +10,16 @@ dominated. Nothing here allocates per cell or calls back into Python.
 `gather` lays out the tokens of the proposed forms as local columns; `osa_rows` measures
 the query's edit distances to them (and to the forms' whole names); `form_bounds` turns one
 query form's distances into an upper bound of `align_forms` per form (the derivation is in
-bounds.py).
+bounds.py). `token_bounds` runs them all for one query in one call, over the arrays of a
+`Tables`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["entity_bounds", "form_bounds", "gather", "osa_rows", "sim_bounds"]
+__all__ = ["Tables", "entity_bounds", "form_bounds", "gather", "osa_rows", "sim_bounds",
+           "token_bounds"]
 
 #: 64 bits set: the masks keep the interpreted source's integers to the 64 bits at which
 #: the compiled code's `unsigned long long` wraps (no-ops there).
@@ -425,6 +427,97 @@ def form_bounds(sim: np.ndarray, rowmap: np.ndarray, nq: int, wq: np.ndarray,
             if js > ub:
                 ub = js
         out[k] = ub
+
+
+class Tables:
+    """The arrays of a token table (bounds.TokenTable) that every query reads, held once.
+
+    A compiled call takes each array it is passed apart into a buffer view anew (a few
+    hundred nanoseconds each): the five calls of a query's bounds took ~75 of them, most of
+    the table's own, which this holds (as typed views once compiled). `chars` / `char_off`:
+    the tokens as bytes; `jchars` / `jchar_off`: the forms' whole names as bytes.
+    """
+
+    def __init__(self, tok_off: np.ndarray, form_tok: np.ndarray, comp_off: np.ndarray,
+                 form_comp: np.ndarray, weights: np.ndarray, chars: np.ndarray,
+                 char_off: np.ndarray, lengths: np.ndarray, first: np.ndarray,
+                 groups: np.ndarray, keys: np.ndarray, alpha: np.ndarray, jchars: np.ndarray,
+                 jchar_off: np.ndarray, jlen: np.ndarray) -> None:
+        self.tok_off = tok_off
+        self.form_tok = form_tok
+        self.comp_off = comp_off
+        self.form_comp = form_comp
+        self.weights = weights
+        self.chars = chars
+        self.char_off = char_off
+        self.lengths = lengths
+        self.first = first
+        self.groups = groups
+        self.keys = keys
+        self.alpha = alpha
+        self.jchars = jchars
+        self.jchar_off = jchar_off
+        self.jlen = jlen
+
+
+def token_bounds(tab: Tables, fids: np.ndarray, rows: list[str], info: np.ndarray,
+                 row_tok: np.ndarray, maps: np.ndarray, map_off: np.ndarray, wq: np.ndarray,
+                 wq_off: np.ndarray, joined: list[str], jrow: np.ndarray, jlens: np.ndarray,
+                 pm: np.ndarray, gscratch: np.ndarray, ones: np.ndarray, no_joined: np.ndarray,
+                 wide: float, narrow: float, min_pair: float, compound_min: float,
+                 minor_w: float, person_a: float, best: np.ndarray,
+                 compound: np.ndarray) -> None:
+    """`gather`, `osa_rows`, `sim_bounds` and `form_bounds` for every form of a query, as
+    bounds.TokenTable.upper_bounds runs them one by one (the same numbers).
+
+    rows / info / row_tok: the query's distinct rows (tokens and adjacent compounds), as
+    `osa_rows` and `sim_bounds` take them; query form q has rows maps[map_off[q]:
+    map_off[q + 1]] and token weights wq[wq_off[q]:wq_off[q + 1]]; its whole name is
+    joined[jrow[q]] (jrow -1: none), of length jlens[q]. Every row and whole name is one
+    `osa_rows` takes. `gscratch`: `gather`'s; `ones`: at least max(len(fids), len(joined))
+    ones; `no_joined`: an empty int32 array. Writes best[q, k] and compound[k].
+    """
+    n = fids.shape[0]
+    res = gather(fids, tab.tok_off, tab.form_tok, tab.comp_off, tab.form_comp, tab.weights,
+                 gscratch)
+    ncols = res[0]
+    col_ids = res[1]
+    ltok_off = res[2]
+    ltok = res[3]
+    lwt = res[4]
+    lcomp_off = res[5]
+    lcomp = res[6]
+    col_tok = res[7]
+    nr = len(rows)
+    nt = ltok.shape[0]
+    dist = np.empty((nr, ncols), dtype=np.int32)
+    osa_rows(rows, col_ids[:ncols], tab.chars, tab.char_off, pm, dist, row_tok,
+             col_tok[:ncols], wide, narrow)
+    sim = np.empty((nr, ncols))
+    sim_bounds(dist, info, col_ids[:ncols], tab.lengths, tab.first, tab.groups, tab.keys,
+               min_pair, sim)
+    nj = len(joined)
+    jd = np.empty((nj, n), dtype=np.int32)
+    if nj > 0:
+        osa_rows(joined, fids, tab.jchars, tab.jchar_off, pm, jd, ones[:nj], ones[:n],
+                 wide, wide)
+    nqf = map_off.shape[0] - 1
+    most = 0
+    for q in range(nqf):
+        size = 2 * (map_off[q + 1] - map_off[q]) + wq_off[q + 1] - wq_off[q] + 2 * nt
+        if size > most:
+            most = size
+    scratch = np.empty(most)
+    for q in range(nqf):
+        j = jrow[q]
+        if j >= 0:
+            jq = jd[j]
+        else:
+            jq = no_joined
+        form_bounds(sim, maps[map_off[q]:map_off[q + 1]], wq_off[q + 1] - wq_off[q],
+                    wq[wq_off[q]:wq_off[q + 1]], ltok_off, ltok, lwt, lcomp_off, lcomp,
+                    tab.alpha, fids, jq, tab.jlen, jlens[q], compound_min, minor_w,
+                    person_a, scratch, best[q], compound)
 
 
 def entity_bounds(ubq: np.ndarray, comp: np.ndarray, fids: np.ndarray,
