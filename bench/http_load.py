@@ -134,6 +134,25 @@ def _cpu(pid: int) -> float:
     return total
 
 
+def _wait_started(pid: int, workers: int, deadline: float) -> None:
+    """Until the server has its workers (its only process with one) and all sit idle
+    (under 5% of a core over half a second): each has finished loading the index."""
+    import psutil
+
+    root = psutil.Process(pid)
+    while time.time() < deadline:
+        procs = [p for p in root.children(recursive=True)
+                 if "resource_tracker" not in " ".join(p.cmdline())] or [root]
+        if len(procs) >= (workers if workers > 1 else 1):
+            before = [sum(p.cpu_times()[:2]) for p in procs]
+            time.sleep(0.5)
+            if all(sum(p.cpu_times()[:2]) - b < 0.025 for p, b in zip(procs, before,
+                                                                      strict=True)):
+                return
+        else:
+            time.sleep(0.2)
+
+
 async def _level(port: int, key: str, clients: int, seconds: float,
                  on_half: Any = None, server_pid: int | None = None,
                  queries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -286,6 +305,9 @@ def main() -> None:
                 if server.poll() is not None or time.time() > deadline:
                     raise SystemExit((tmp / "serve.log").read_text()) from None
                 time.sleep(0.2)
+        # The port answers once one worker listens; the others may still be loading the
+        # index, and the keep-alive clients of the first level would all stay on the first.
+        _wait_started(server.pid, args.workers, deadline + 60)
 
         async def update() -> dict[str, Any]:
             if args.lists == "real":

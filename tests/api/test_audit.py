@@ -244,3 +244,36 @@ def test_group_commit_orders_and_chains_a_burst(db_url: str) -> None:
     assert writer.records == 200 and writer.batches < 200
     report = log.verify()
     assert report.ok and report.records == 200
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "O_RDWR") or
+                    __import__("importlib").util.find_spec("fcntl") is None,
+                    reason="no fcntl: SQLite's busy wait alone orders the writers")
+def test_sqlite_writers_take_turns_on_a_lock_file(tmp_path: Path) -> None:
+    """On SQLite an append holds a lock on `<database>-audit.lock`, which a writer of
+    another process waits on (woken when it is released) rather than polling SQLite's
+    write lock with sleeps, which let one busy process hold it nearly all the time: an
+    append cannot finish while another holder has that lock."""
+    import fcntl
+    import os
+    import threading
+
+    db = tmp_path / "store.db"
+    log = AuditLog.open(f"sqlite:///{db}")
+    lock_path = f"{db}-audit.lock"
+    log.append(AuditEntry("screen", {"i": 0}, {"ok": True}))
+    assert Path(lock_path).exists()
+    fd = os.open(lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as another process's writer would hold it
+        done = threading.Event()
+        writer = threading.Thread(target=lambda: (
+            log.append(AuditEntry("screen", {"i": 1}, {"ok": True})), done.set()))
+        writer.start()
+        assert not done.wait(0.5)  # waiting for its turn
+        assert log.head()[0] == 1
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    writer.join(30)
+    assert done.is_set() and log.head()[0] == 2 and log.verify().ok

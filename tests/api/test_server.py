@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from proscribe.api import ApiConfig, create_app
+from proscribe.api.listen import OWN_SOCKETS
 from proscribe.store.keys import KeyStore
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ JANG = {"name": "Jang Su Han", "type": "person", "dob": "1969"}
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 on a free port in a thread; yields the base URL."""
-    from proscribe.cli.serve import listen_socket
+    from proscribe.api.listen import listen_socket
 
     sock = listen_socket("127.0.0.1", 0)  # as `proscribe serve` makes it: Nagle off
     port = sock.getsockname()[1]
@@ -113,6 +114,26 @@ def test_index_swap_under_load(env: Env) -> None:
     assert report.ok and report.records == total
 
 
+def _listening_sockets(pid: int, port: int) -> set[str]:
+    """The distinct sockets (by inode) that the processes under `pid` listen on at
+    `port`, once two workers listen (within 60 s)."""
+    import psutil
+
+    deadline = time.monotonic() + 60
+    while True:
+        found: set[str] = set()
+        for child in psutil.Process(pid).children(recursive=True):
+            try:
+                for conn in child.net_connections(kind="tcp"):
+                    if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port:
+                        found.add(os.readlink(f"/proc/{child.pid}/fd/{conn.fd}"))
+            except (psutil.Error, OSError):
+                continue
+        if len(found) >= 2 or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -154,6 +175,10 @@ def test_serve_with_workers_shares_one_index(env: Env, tmp_path: Path) -> None:
                 indexes = [p for p in (env.settings.data_dir / "index").iterdir()
                            if p.is_dir() and not p.name.startswith(".")]
                 assert len(indexes) == 1  # built once by `serve`, loaded by each worker
+                if OWN_SOCKETS and Path("/proc/self/fd").is_dir():
+                    # Each worker listens on a socket of its own (SO_REUSEPORT): on one
+                    # shared socket, a burst of new connections all went to one worker.
+                    assert len(_listening_sockets(proc.pid, port)) == 2
                 env.add_version("v2")
                 r = c.post("/admin/lists/update", headers=env.h(env.admin), timeout=120)
                 assert r.status_code == 200 and r.json()["status"] == "updated", r.text
@@ -178,7 +203,7 @@ def test_serve_with_workers_shares_one_index(env: Env, tmp_path: Path) -> None:
 def test_listen_socket_turns_nagle_off() -> None:
     """With Nagle on, each keep-alive answer (headers, then body: two writes) waited for
     the client's delayed ACK: ~45 ms a request under `serve --workers 2`."""
-    from proscribe.cli.serve import listen_socket
+    from proscribe.api.listen import listen_socket
 
     sock = listen_socket("127.0.0.1", 0)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -38,8 +37,9 @@ def serve(
     import os
 
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
+    from uvicorn.supervisors import Multiprocess, multiprocess
 
+    from proscribe.api.listen import OWN_SOCKETS, OwnSocketWorker, listen_socket
     from proscribe.api.observe import configure_logging
     from proscribe.api.service import IndexManager
     from proscribe.settings import get_settings
@@ -71,9 +71,17 @@ def serve(
         http=http,
         loop=loop,
     )
-    sock = listen_socket(host, port)
+    own_sockets = workers > 1 and OWN_SOCKETS
+    try:
+        sock = listen_socket(host, port, reuse_port=own_sockets)
+    except OSError as exc:
+        err.print(f"[red]cannot listen on {host}:{port}: {exc}")
+        raise typer.Exit(3) from None
     try:
         if workers > 1:
+            if own_sockets:
+                # Each worker its own socket: the kernel spreads connections over them.
+                multiprocess.Process = OwnSocketWorker  # type: ignore[misc]
             Multiprocess(config, sockets=[sock]).run()
         else:
             uvicorn.Server(config).run(sockets=[sock])
@@ -81,29 +89,6 @@ def serve(
         pass
     finally:
         sock.close()
-
-
-def listen_socket(host: str, port: int) -> socket.socket:
-    """The listening socket, made here rather than by uvicorn, so that Nagle is off.
-
-    uvicorn's own socket for `--workers N` is `socket(AF_INET)`, whose protocol number is 0;
-    asyncio sets TCP_NODELAY only on accepted sockets whose protocol is IPPROTO_TCP, so on
-    that path every keep-alive response (headers and body are two writes) waited for the
-    client's delayed ACK: 40-50 ms a request. This socket says IPPROTO_TCP and sets
-    TCP_NODELAY itself (Linux copies it to each accepted connection).
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        err.print(f"[red]cannot listen on {host}:{port}: {exc}")
-        raise typer.Exit(3) from None
-    sock.set_inheritable(True)
-    return sock
 
 
 # ---------------------------------------------------------------------- keys
