@@ -122,7 +122,7 @@ def test_cli_screen_json(screener: Screener) -> None:
 
 
 def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
-    from proscribe.screening import LIST_FLOOR_BELOW_REVIEW
+    from proscribe.screening import LIST_FLOOR_BELOW_REVIEW, NameMemo
     from proscribe.settings import get_settings
 
     words = ["kim", "jong", "un", "ri", "yong", "ho", "pak", "chol", "wang", "wen", "xian",
@@ -130,18 +130,36 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
     ents = [Entity("t", str(i), EntityKind.PERSON if i % 3 else EntityKind.ORGANIZATION,
                    [Name(" ".join(words[(i * k + 3) % len(words)] for k in range(1, 2 + i % 3)))])
             for i in range(60)]
+    # An organization with a date (of registration) and a country: with a person's date
+    # of birth and country agreeing, its kind mismatch still leaves it listable.
+    ents.append(Entity("t", "org-dated", EntityKind.ORGANIZATION, [Name("kim jong un")],
+                       birth_dates=[FuzzyDate("1984")], nationalities=["kp"]))
     s = Screener.build(ents, [])
-    floor = get_settings().review_threshold - LIST_FLOOR_BELOW_REVIEW
+    # With a kind, the other kind's entities (a person against an organization) are left
+    # out before their bounds where even a perfect name cannot reach the floor: with the
+    # query's own facts (screen) or any it could bring (the batch's proposals); not with a
+    # low review threshold, where they can.
     for name in ["kim jong un", "wen xian wang", "abdul rahman ali", "bank melli", "ri yong"]:
-        q = ScreeningQuery(name=name, limit=5)
-        full = [(round(x.score, 4), s.entities[e].id) for x, e in s.score_all(q)
-                if x.score >= floor][:5]
-        got = [(c.score, c.entity_id) for c in s.screen(q).candidates]
-        assert got == full, name
-        # The batch path lists exactly the candidates in the match or review band.
-        hits = [(c.score, c.entity_id, c.band) for c in s.screen_hits(q)]
-        assert hits == [(c.score, c.entity_id, c.band) for c in s.screen(q).candidates
-                        if c.band != "no_match"], name
+        for kind in (None, "person", "organization"):
+            for dob, country in [(None, None), ("1984", None), (None, "kp"), ("1984", "kp")]:
+                for review in (None, 0.3):
+                    q = ScreeningQuery(name=name, limit=5, type=kind, dob=dob,
+                                       country=country, review_threshold=review)
+                    floor = (review or get_settings().review_threshold) \
+                        - LIST_FLOOR_BELOW_REVIEW
+                    full = [(round(x.score, 4), s.entities[e].id) for x, e in s.score_all(q)
+                            if x.score >= floor][:5]
+                    got = [(c.score, c.entity_id) for c in s.screen(q).candidates]
+                    assert got == full, q
+                    # The batch path lists exactly the candidates in the match or review
+                    # band, with or without a memory of earlier names.
+                    want = [(c.score, c.entity_id, c.band) for c in s.screen(q).candidates
+                            if c.band != "no_match"]
+                    assert [(c.score, c.entity_id, c.band) for c in s.screen_hits(q)] == want
+                    memo = NameMemo()
+                    for _ in range(2):
+                        assert [(c.score, c.entity_id, c.band)
+                                for c in s.screen_hits(q, memo)] == want, q
 
 
 

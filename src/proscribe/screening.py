@@ -38,6 +38,7 @@ from proscribe.matching.name_v1 import (
     soft_cap,
 )
 from proscribe.matching.name_v1.bounds import TokenTable
+from proscribe.matching.name_v1.features import PERSON_KIND_MISMATCH
 from proscribe.matching.name_v1.kernel import entity_bounds
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
@@ -206,6 +207,15 @@ def _facts_bonus(identifiers: bool, date: bool, country: bool) -> float:
     bonus included (an identifier, a date of birth, a country)."""
     return PRIMARY_BONUS + (0.3 if identifiers else 0.0) + (0.06 if date else 0.0) + \
         (0.03 if country else 0.0)
+
+
+def _other_kind_most(date: bool, country: bool) -> float:
+    """The most an entity of the other kind (a person against a non-person, or the other way
+    round) can score, whatever its name: a perfect name, the query's date of birth and
+    country agreeing when it has them (no identifier: an identifier match lifts a score to
+    IDENTIFIER_FLOOR), and the kind mismatch."""
+    return soft_cap(NAME_WEIGHT * 1.0 + _facts_bonus(False, date, country)
+                    + PERSON_KIND_MISMATCH)
 
 
 def _band(score: float, match: float, review: float) -> Band:
@@ -505,16 +515,19 @@ class Screener:
         """
         if floor is None:
             floor = prep.review - LIST_FLOOR_BELOW_REVIEW if limit is not None else -math.inf
-        return self._rank(prep, self._propose(prep, limit is not None, floor), limit, floor)
+        return self._rank(prep, self._propose(prep, limit is not None, floor, True), limit,
+                          floor)
 
-    def _propose(self, prep: _Prepared, bounded: bool, floor: float) -> _Proposal:
+    def _propose(self, prep: _Prepared, bounded: bool, floor: float,
+                 own_facts: bool = False) -> _Proposal:
         """The entities the index proposes for the query's name and identifiers, with the
         bounds of their forms and in the order `_rank` scores them.
 
         Entities whose bound cannot reach `floor` whatever the query's date of birth and
         country add are left out (`_rank` would stop before them): what is left depends on
         the name, kind, identifiers and floor only, so a batch reuses it for every row with
-        that name.
+        that name. With `own_facts` (a proposal used for this query only), what its own date
+        of birth and country can add decides it.
         """
         hits: dict[int, list[int]] = {}
         fids = _NO_FORMS
@@ -526,6 +539,20 @@ class Screener:
                 forced.add(ent)
         form_ub: dict[int, list[float]] = {}
         form_comp: dict[int, bool] = {}
+        facts = prep.facts
+        if bounded and fids.shape[0] and facts.kind is not None and not facts.id_keys and \
+                _other_kind_most(bool(facts.date) or not own_facts,
+                                 bool(facts.countries) or not own_facts) + 1e-9 < floor:
+            # A person against an organization, vessel or aircraft (or one of those against
+            # a person) loses 0.5 (features.kind_mismatch): however well its name matches,
+            # and with the facts the query brings agreeing (any it could bring, unless
+            # `own_facts`), it stays below the floor, and `_rank` would pass it over on its
+            # facts. Its forms are not bounded at all (for a Hangul person name, a fifth of
+            # the query went to bounding them).
+            person = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+            keep = person if facts.kind is EntityKind.PERSON else ~person
+            if not keep.all():
+                fids = fids[keep]
         if not bounded:
             ent_list: list[int] = self.index.form_entity[fids].tolist()
             for fid, ent in zip(fids.tolist(), ent_list, strict=True):

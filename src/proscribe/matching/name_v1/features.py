@@ -15,6 +15,7 @@ from proscribe.model import Entity, EntityKind, IdentifierType
 
 __all__ = [
     "FEATURES",
+    "PERSON_KIND_MISMATCH",
     "EntityFacts",
     "QueryFacts",
     "country_match",
@@ -162,12 +163,16 @@ def identifier_conflict(q: QueryFacts, e: EntityFacts) -> Effect:
     return -0.25, f"{', '.join(sorted(clash))} differs from the list's"
 
 
+#: A person against an organization, vessel or aircraft, or the other way round.
+PERSON_KIND_MISMATCH = -0.5
+
+
 def kind_mismatch(q: QueryFacts, e: EntityFacts) -> Effect:
     """The query is a different kind of subject (person, organization, vessel) than the list's."""
     if q.kind is None or q.kind is e.kind:
         return None
     if EntityKind.PERSON in (q.kind, e.kind):
-        return -0.5, f"a {q.kind.value} is not a {e.kind.value}"
+        return PERSON_KIND_MISMATCH, f"a {q.kind.value} is not a {e.kind.value}"
     return -0.08, f"a {q.kind.value} is listed as a {e.kind.value}"
 
 
