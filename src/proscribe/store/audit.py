@@ -159,6 +159,11 @@ class _TurnLock:
 
     __slots__ = ("_fd", "_path", "_held")
 
+    #: One per database URL and process (one open file, however many `AuditLog`s), used
+    #: under that URL's threading lock (`AuditLog._locks`).
+    _shared: dict[str, _TurnLock] = {}
+    _shared_guard = threading.Lock()
+
     def __init__(self, path: str | None) -> None:
         self._path = path
         self._fd: int | None = None
@@ -171,7 +176,13 @@ class _TurnLock:
         usable = (engine.dialect.name == "sqlite" and bool(database)
                   and database != ":memory:" and not str(database).startswith("file:")
                   and _flock is not None)
-        return cls(f"{database}-audit.lock" if usable else None)
+        if not usable:
+            return cls(None)
+        with cls._shared_guard:
+            turns = cls._shared.get(str(url))
+            if turns is None:
+                turns = cls._shared[str(url)] = cls(f"{database}-audit.lock")
+            return turns
 
     def acquire(self) -> None:
         if self._path is None or _flock is None:
