@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from proscribe.api import ApiConfig, create_app
-from proscribe.api.listen import OWN_SOCKETS
+from proscribe.api.listen import OWN_SOCKETS, listen_socket
 from proscribe.store.keys import KeyStore
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ JANG = {"name": "Jang Su Han", "type": "person", "dob": "1969"}
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 on a free port in a thread; yields the base URL."""
-    from proscribe.api.listen import listen_socket
 
     sock = listen_socket("127.0.0.1", 0)  # as `proscribe serve` makes it: Nagle off
     port = sock.getsockname()[1]
@@ -203,7 +202,6 @@ def test_serve_with_workers_shares_one_index(env: Env, tmp_path: Path) -> None:
 def test_listen_socket_turns_nagle_off() -> None:
     """With Nagle on, each keep-alive answer (headers, then body: two writes) waited for
     the client's delayed ACK: ~45 ms a request under `serve --workers 2`."""
-    from proscribe.api.listen import listen_socket
 
     sock = listen_socket("127.0.0.1", 0)
     try:
@@ -215,6 +213,30 @@ def test_listen_socket_turns_nagle_off() -> None:
                 assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     finally:
         sock.close()
+
+
+@pytest.mark.skipif(not OWN_SOCKETS, reason="no SO_REUSEPORT here: one shared socket")
+def test_serve_does_not_share_its_address_with_another_server() -> None:
+    """Workers with their own sockets bind with SO_REUSEPORT, which would let a second
+    server (one left running) share the address and half the connections: `serve` binds
+    it without that option first, and is refused."""
+    from proscribe.api.listen import reserve_address
+
+    other = listen_socket("127.0.0.1", 0, reuse_port=True)  # as another serve's worker
+    try:
+        other.listen(1)
+        with pytest.raises(OSError):
+            reserve_address("127.0.0.1", other.getsockname()[1]).close()
+    finally:
+        other.close()
+    mine = reserve_address("127.0.0.1", 0)  # port 0: the port the system picks, for all
+    try:
+        port = mine.getsockname()[1]
+        assert port != 0
+        worker = listen_socket("127.0.0.1", port, reuse_port=True)  # a worker's own
+        worker.close()
+    finally:
+        mine.close()
 
 
 def test_other_workers_follow_a_swap_within_the_signal_poll(env: Env) -> None:

@@ -43,6 +43,21 @@ def listen_socket(host: str, port: int, reuse_port: bool = False) -> socket.sock
     return sock
 
 
+def reserve_address(host: str, port: int) -> socket.socket:
+    """`serve`'s own socket when each worker has one (bound with SO_REUSEPORT, never
+    listened on), once the address is known to be free: a socket bound with SO_REUSEPORT
+    may share its address with any other that was (another `proscribe serve` left running
+    would silently take half the connections), so the address is first bound without it,
+    which fails with "address in use" if anything holds it. Port 0 becomes the port the
+    system picked."""
+    probe = listen_socket(host, port)
+    try:
+        port = int(probe.getsockname()[1])
+    finally:
+        probe.close()
+    return listen_socket(host, port, reuse_port=True)
+
+
 #: Whether workers can each have their own socket (SO_REUSEPORT: Linux, the BSDs, macOS).
 OWN_SOCKETS = hasattr(socket, "SO_REUSEPORT")
 
@@ -69,4 +84,4 @@ class OwnSocketWorker(Process):
         super().target([own])
 
 
-__all__ = ["OWN_SOCKETS", "OwnSocketWorker", "listen_socket"]
+__all__ = ["OWN_SOCKETS", "OwnSocketWorker", "listen_socket", "reserve_address"]

@@ -39,7 +39,12 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess, multiprocess
 
-    from proscribe.api.listen import OWN_SOCKETS, OwnSocketWorker, listen_socket
+    from proscribe.api.listen import (
+        OWN_SOCKETS,
+        OwnSocketWorker,
+        listen_socket,
+        reserve_address,
+    )
     from proscribe.api.observe import configure_logging
     from proscribe.api.service import IndexManager
     from proscribe.settings import get_settings
@@ -73,7 +78,7 @@ def serve(
     )
     own_sockets = workers > 1 and OWN_SOCKETS
     try:
-        sock = listen_socket(host, port, reuse_port=own_sockets)
+        sock = reserve_address(host, port) if own_sockets else listen_socket(host, port)
     except OSError as exc:
         err.print(f"[red]cannot listen on {host}:{port}: {exc}")
         raise typer.Exit(3) from None
