@@ -141,15 +141,18 @@ def _wait_started(pid: int, workers: int, deadline: float) -> None:
 
     root = psutil.Process(pid)
     while time.time() < deadline:
-        procs = [p for p in root.children(recursive=True)
-                 if "resource_tracker" not in " ".join(p.cmdline())] or [root]
-        if len(procs) >= (workers if workers > 1 else 1):
-            before = [sum(p.cpu_times()[:2]) for p in procs]
-            time.sleep(0.5)
-            if all(sum(p.cpu_times()[:2]) - b < 0.025 for p, b in zip(procs, before,
-                                                                      strict=True)):
-                return
-        else:
+        try:
+            procs = [p for p in root.children(recursive=True)
+                     if "resource_tracker" not in " ".join(p.cmdline())] or [root]
+            if len(procs) >= (workers if workers > 1 else 1):
+                before = [sum(p.cpu_times()[:2]) for p in procs]
+                time.sleep(0.5)
+                if all(sum(p.cpu_times()[:2]) - b < 0.025
+                       for p, b in zip(procs, before, strict=True)):
+                    return
+            else:
+                time.sleep(0.2)
+        except psutil.Error:  # a process came or went meanwhile: look again
             time.sleep(0.2)
 
 
