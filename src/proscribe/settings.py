@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         description="How often each worker checks the store for newer list versions and "
         "loads the shared index built for them; 0: only on /admin/lists/update.",
     )
+    api_update_nice: int = Field(
+        default=10, ge=0, le=19,
+        description="Niceness added to the child process that imports and builds a list "
+        "update under `proscribe serve` (POST /admin/lists/update): the serving workers keep "
+        "the CPU and the import takes what they leave (slower under full load); 0: the "
+        "same priority as the workers.",
+    )
     api_key_cache_s: float = Field(
         default=5.0, ge=0,
         description="Seconds an authenticated key is trusted without a database read "

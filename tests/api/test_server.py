@@ -281,3 +281,19 @@ def test_isolated_update_imports_and_builds_in_a_child(env: Env) -> None:
     report = manager.update()
     assert report["status"] == "refused" and report["refused"][0]["source"] == "un"
     assert manager.current.header == "un=2026-02-10"
+
+
+def test_the_update_child_runs_at_a_lower_priority() -> None:
+    """`PROSCRIBE_API_UPDATE_NICE`: the child process that imports a list update is
+    niced, so the serving workers are scheduled first (`IndexManager.update`)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from proscribe.api.service import _lower_priority
+
+    ctx = multiprocessing.get_context("spawn")
+    mine = os.nice(0)
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_lower_priority,
+                             initargs=(5,)) as pool:
+        theirs = pool.submit(os.nice, 0).result(60)
+    assert theirs == min(19, mine + 5)

@@ -204,7 +204,9 @@ class IndexManager:
                 # (the first one in a process also builds its lookup tables: 1.6 s of CPU
                 # for the UN fixture), which would stall every request of this worker.
                 ctx = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx,
+                                         initializer=_lower_priority,
+                                         initargs=(self.config.api_update_nice,)) as pool:
                     imported, refused = pool.submit(
                         _import_and_build, self.settings, self.config, Path(folder)).result()
             else:
@@ -305,6 +307,17 @@ class IndexManager:
                     self.load()
             except Exception as exc:  # keep serving the old index, say why
                 log.warning("index refresh failed", extra={"error": repr(exc)})
+
+
+def _lower_priority(increment: int) -> None:
+    """In the update's child process, before it imports: `increment` more niceness, so that
+    on a busy machine the serving workers are scheduled first (the import of the real lists
+    takes ~10 s of CPU, a core of two for most of that time)."""
+    if increment > 0 and hasattr(os, "nice"):
+        try:
+            os.nice(increment)
+        except OSError:  # not allowed here: the same priority, as before
+            pass
 
 
 def _import_and_build(settings: Settings, config: ApiConfig, folder: Path
