@@ -159,11 +159,6 @@ class _TurnLock:
 
     __slots__ = ("_fd", "_path", "_held")
 
-    #: One per database URL and process (one open file, however many `AuditLog`s), used
-    #: under that URL's threading lock (`AuditLog._locks`).
-    _shared: dict[str, _TurnLock] = {}
-    _shared_guard = threading.Lock()
-
     def __init__(self, path: str | None) -> None:
         self._path = path
         self._fd: int | None = None
@@ -176,13 +171,7 @@ class _TurnLock:
         usable = (engine.dialect.name == "sqlite" and bool(database)
                   and database != ":memory:" and not str(database).startswith("file:")
                   and _flock is not None)
-        if not usable:
-            return cls(None)
-        with cls._shared_guard:
-            turns = cls._shared.get(str(url))
-            if turns is None:
-                turns = cls._shared[str(url)] = cls(f"{database}-audit.lock")
-            return turns
+        return cls(f"{database}-audit.lock" if usable else None)
 
     def acquire(self) -> None:
         if self._path is None or _flock is None:
@@ -205,15 +194,20 @@ class _TurnLock:
 class AuditLog:
     """Append-only, hash-chained audit records in the store's database."""
 
-    _locks: dict[str, threading.Lock] = {}
+    #: Per database URL, for the process: the lock that serializes its appends and the
+    #: turn between processes (one open lock file however many `AuditLog`s there are).
+    _locks: dict[str, tuple[threading.Lock, _TurnLock]] = {}
     _locks_guard = threading.Lock()
 
     def __init__(self, engine: Engine, *, retries: int = 50) -> None:
         self.engine = engine
         self.retries = retries
         with self._locks_guard:
-            self._lock = self._locks.setdefault(str(engine.url), threading.Lock())
-        self._turns = _TurnLock.for_sqlite(engine)
+            held = self._locks.get(str(engine.url))
+            if held is None:
+                held = self._locks[str(engine.url)] = (threading.Lock(),
+                                                       _TurnLock.for_sqlite(engine))
+        self._lock, self._turns = held
 
     @classmethod
     def open(cls, url: str | None = None) -> AuditLog:
