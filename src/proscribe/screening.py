@@ -549,7 +549,7 @@ class Screener:
             # `own_facts`), it stays below the floor, and `_rank` would pass it over on its
             # facts. Its forms are not bounded at all (for a Hangul person name, a fifth of
             # the query went to bounding them).
-            person = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+            person = self._person_forms(fids)
             keep = person if facts.kind is EntityKind.PERSON else ~person
             if not keep.all():
                 fids = fids[keep]
@@ -568,7 +568,7 @@ class Screener:
             # forms, those whose extra-token weight is the person one. The token bounds
             # are worked out for the other forms only (most of a Hangul query's are
             # persons': a third of its time went to bounds thrown away).
-            person = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+            person = self._person_forms(fids)
             fid_list: list[int] = fids.tolist()
             ubq = np.empty((len(prep.forms), len(fid_list)))
             comp = np.ones(len(fid_list), dtype=bool)
@@ -595,6 +595,11 @@ class Screener:
             ent_ub[ent] = math.inf
         order = sorted(ent_ub, key=lambda e: -ent_ub[e])
         return _Proposal(hits, forced, form_ub, form_comp, order, ent_ub)
+
+    def _person_forms(self, fids: np.ndarray) -> np.ndarray:
+        """Which of the forms `fids` name persons (the extra-token weight of a person's)."""
+        mask: np.ndarray = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+        return mask
 
     def _rank(self, prep: _Prepared, prop: _Proposal, limit: int | None,
               floor: float) -> list[tuple[Scored, int]]:

@@ -138,18 +138,22 @@ _SPELT_OUT = 16
 
 
 @lru_cache(maxsize=16_384)
+def _ranked_spellings(syllable: str, surname: bool) -> tuple[tuple[str, float], ...]:
+    """A syllable's accepted spellings with their costs, cheapest first (then by letter)."""
+    return tuple(sorted(hangul_syllable_spellings(syllable, surname).items(),
+                        key=lambda vc: (vc[1], vc[0])))
+
+
+@lru_cache(maxsize=16_384)
 def _syllable_spellings(syllable: str, surname: bool, most: float) -> tuple[str, ...]:
-    spellings = hangul_syllable_spellings(syllable, surname)
-    return tuple(v for v, c in sorted(spellings.items(), key=lambda vc: (vc[1], vc[0]))
-                 if c <= most)
+    return tuple(v for v, c in _ranked_spellings(syllable, surname) if c <= most)
 
 
 @lru_cache(maxsize=16_384)
 def _syllable_group(syllable: str, surname: bool) -> tuple[str, ...]:
     """One syllable's key group: its standard spellings' token keys, its others' exact."""
     keys: list[str] = []
-    for v, c in sorted(hangul_syllable_spellings(syllable, surname).items(),
-                       key=lambda vc: (vc[1], vc[0])):
+    for v, c in _ranked_spellings(syllable, surname):
         if c == 0.0:
             keys.extend(_token_keys(v))
         else:

@@ -247,6 +247,7 @@ class TokenTable:
         # and one similarity matrix for them all (a query's forms share most tokens).
         row_of: dict[str, int] = {}
         maps: list[list[int]] = []
+        tok_rows: list[int] = []  # the rows that are tokens (each form's first len(qt))
         for qf in qforms:
             qt = qf.tokens
             mine: list[int] = []
@@ -256,11 +257,10 @@ class TokenTable:
                     r = row_of[row] = len(row_of)
                 mine.append(r)
             maps.append(mine)
+            tok_rows.extend(mine[:len(qt)])
         rows = list(row_of)
         row_tok = np.zeros(len(rows), dtype=np.uint8)
-        for qf in qforms:
-            for t in qf.tokens:
-                row_tok[row_of[t]] = 1
+        row_tok[tok_rows] = 1
         info = np.asarray([self._row_info(r) for r in rows], dtype=_I32)
         pm = thread_scratch("bounds.osa", 256, _pattern_table)
         tables = self._tables
