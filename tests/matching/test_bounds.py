@@ -124,6 +124,41 @@ def test_hangul_bound_is_at_least_the_syllable_alignment(hangul: str, other: str
         (hangul, c.text)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(HANGUL)), st.lists(st.sampled_from(sorted(HANGUL)), min_size=1,
+       max_size=3), st.integers(0, 2), st.booleans())
+def test_hangul_bound_holds_for_names_of_other_lengths(hangul: str, others: list[str],
+                                                       drop: int, rotate: bool) -> None:
+    """The bound by lengths (names._length_costs) never undercuts the alignment, for Latin
+    names far longer or shorter than the Hangul one: other people's names run together,
+    with tokens left out or moved."""
+    from proscribe.matching.name_v1.names import hangul_name_bound, hangul_reading_orders
+
+    tokens = [t for o in others for t in HANGUL[o].split()]
+    tokens = tokens[drop:] or tokens
+    if rotate:
+        tokens = tokens[1:] + tokens[:1]
+    q = name_forms(hangul, True)[0]
+    c = name_forms(" ".join(tokens), True)[0]
+    exact, _ = align_forms(q, c, True)
+    orders = hangul_reading_orders(hangul)
+    assert hangul_name_bound(orders, c.text, c.joined, c.raw_tokens) >= exact - 1e-9, \
+        (hangul, c.text)
+
+
+def test_hangul_bound_counts_the_length_the_syllables_need() -> None:
+    """"PAK, Yong Sik" has every letter 백명자옥자 needs, but ten letters cannot hold five
+    syllables whose spellings take at least 14 (skipping one costs two edits): the bound
+    leaves it out, as the alignment scores it 0."""
+    from proscribe.matching.name_v1.names import hangul_name_bound, hangul_reading_orders
+
+    q = name_forms("명자 옥자 백", True)[0]
+    c = name_forms("PAK, Yong Sik", True)[0]
+    assert align_forms(q, c, True)[0] == 0.0
+    assert hangul_name_bound(hangul_reading_orders("명자 옥자 백"), c.text, c.joined,
+                             c.raw_tokens) < 0.5
+
+
 def test_hangul_bound_allows_for_a_skipped_syllable() -> None:
     """황 needs four letters (h, w, a, n) that every spelling has; skipping it costs 2
     edits, not 4, and the bound keeps that slack (Jung Suk Eun Young is 황정숙은영 with its

@@ -7,6 +7,7 @@ comparison runs in the hot loop.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -837,17 +838,77 @@ def _latin_bound(syllables: tuple[str, ...], joined: str) -> float:
     longest, letters, required, slack = _hangul_budget(syllables)
     m = len(joined)
     foreign = sum(1 for ch in joined if ch not in letters)
-    cost = max(m - longest, foreign)
+    cost = float(max(m - longest, foreign))
+    by_length = _length_costs(tuple(sorted(syllables)))
+    if m < len(by_length) and by_length[m] > cost:
+        cost = float(by_length[m])
     missing = 0
     for ch, k in required:
         have = joined.count(ch)
         if have < k:
             missing += k - have
     if missing - slack > cost:
-        cost = missing - slack
+        cost = float(missing - slack)
     if cost > 0:
         return max(0.0, 1.0 - 3.0 * cost / max(m, 2 * len(syllables)))
     return 1.0
+
+
+#: The longest Latin text (letters) `_length_costs` bounds; longer ones are not bounded
+#: by length.
+_LENGTH_TABLE = 64
+
+
+@lru_cache(maxsize=4096)
+def _length_costs(units: tuple[str, ...]) -> tuple[int, ...]:
+    """For each length m of a Latin text (up to `_LENGTH_TABLE` letters), a lower bound of
+    the cost of `_syllable_dp` cutting any text of m letters into these syllables (`units`:
+    sorted, as the bound does not depend on their order).
+
+    The alignment matches each syllable to a piece of 1 to (its longest spelling + 1)
+    letters, at a cost of at least the piece's length difference to the nearest length of
+    a spelling of it (`_piece_cost`: an edit distance, capped at 4 by its cutoff), or
+    skips it (two letters' skipping cost); letters left over (whole tokens unmatched) cost
+    one letter's each. The least sum over lengths alone, whatever the letters (a surname's
+    spellings and a given name's both count): a text far longer or shorter than the
+    syllables' spellings cannot align, which the letter counts of `_hangul_budget` miss
+    ("PAK, Yong Sik" holds the letters of 백명자옥자, and four of its five syllables do
+    not fit in ten letters). Whole edits, rounding the skipping costs down."""
+    skip_letter = math.floor(_SKIP_COST)
+    skip_unit = math.floor(2 * _SKIP_COST)
+    big = 1 << 20
+    reach = [0]  # reach[s]: least cost of the syllables so far over s letters
+    for syl in units:
+        piece = _length_piece_costs(syl)
+        top = len(piece) - 1
+        grown = [big] * (len(reach) + top)
+        for used in range(len(reach)):
+            c = reach[used]
+            if c >= big:
+                continue
+            if c + skip_unit < grown[used]:
+                grown[used] = c + skip_unit
+            for n in range(1, top + 1):
+                if c + piece[n] < grown[used + n]:
+                    grown[used + n] = c + piece[n]
+        reach = grown
+    out: list[int] = []
+    best = big  # least of reach[s] - s x skip_letter over s <= m (the rest left over)
+    for m in range(_LENGTH_TABLE + 1):
+        if m < len(reach) and reach[m] - m * skip_letter < best:
+            best = reach[m] - m * skip_letter
+        out.append(best + m * skip_letter)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _length_piece_costs(syllable: str) -> tuple[int, ...]:
+    """[n]: the least `_piece_cost` of a piece of n letters matched to a syllable, on
+    lengths alone (n from 1 to its longest spelling + 1; [0] unused)."""
+    lengths = {len(v) for v in hangul_syllable_spellings(syllable, False)}
+    lengths.update(len(v) for v in hangul_syllable_spellings(syllable, True))
+    top = hangul_longest_spelling(syllable) + 1
+    return (0, *(min(min(abs(k - n), 4) for k in lengths) for n in range(1, top + 1)))
 
 
 @lru_cache(maxsize=4096)
