@@ -134,12 +134,20 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
     # of birth and country agreeing, its kind mismatch still leaves it listable.
     ents.append(Entity("t", "org-dated", EntityKind.ORGANIZATION, [Name("kim jong un")],
                        birth_dates=[FuzzyDate("1984")], nationalities=["kp"]))
+    # Korean persons, some near one another (for the Hangul names below).
+    for i, korean in enumerate(["Kim Jong Un", "Kim Jong Nam", "Ri Yong Ho", "Yong-ho Lee",
+                                "Pak Chol", "Park Chul-su", "Wang Wen", "Kim Chol"]):
+        ents.append(Entity("t", f"ko-{i}", EntityKind.PERSON, [Name(korean)],
+                           birth_dates=[FuzzyDate("1984")] if i % 2 else []))
     s = Screener.build(ents, [])
     # With a kind, the other kind's entities (a person against an organization) are left
     # out before their bounds where even a perfect name cannot reach the floor: with the
     # query's own facts (screen) or any it could bring (the batch's proposals); not with a
     # low review threshold, where they can.
-    for name in ["kim jong un", "wen xian wang", "abdul rahman ali", "bank melli", "ri yong"]:
+    # Hangul personal names are scored on their syllable alignment before the rest
+    # (Screener._syllable_ceiling), and pass over what it cannot raise to the floor.
+    for name in ["kim jong un", "wen xian wang", "abdul rahman ali", "bank melli", "ri yong",
+                 "김정은", "용호 리", "박철", "왕문"]:
         for kind in (None, "person", "organization"):
             for dob, country in [(None, None), ("1984", None), (None, "kp"), ("1984", "kp")]:
                 for review in (None, 0.3):

@@ -42,6 +42,7 @@ from proscribe.matching.name_v1.features import PERSON_KIND_MISMATCH
 from proscribe.matching.name_v1.kernel import entity_bounds
 from proscribe.matching.name_v1.names import (
     EXTRA_TOKEN_WEIGHT,
+    hangul_alignment,
     hangul_name_bound,
     hangul_reading_orders,
 )
@@ -216,6 +217,10 @@ def _other_kind_most(date: bool, country: bool) -> float:
     IDENTIFIER_FLOOR), and the kind mismatch."""
     return soft_cap(NAME_WEIGHT * 1.0 + _facts_bonus(False, date, country)
                     + PERSON_KIND_MISMATCH)
+
+
+def _is_hangul_start(text: str) -> bool:
+    return "\uac00" <= text[:1] <= "\ud7a3"
 
 
 def _band(score: float, match: float, review: float) -> Band:
@@ -612,6 +617,11 @@ class Screener:
         out: list[tuple[Scored, int]] = []
         top: list[float] = []
         forms, kinds = self._forms, self._form_kinds
+        # A Hangul personal name: its syllable alignment with a person's name is what
+        # exact scoring would do first; most entities proposed on their bound score 0 by
+        # it (their Latin names cannot be cut into its syllables), and are passed over
+        # without the rest of the scoring.
+        syllabic = bounds is not None and any(_is_hangul_start(qf.text) for qf in prep.forms)
         for ent in prop.order:
             facts = self._facts[ent]
             effects = None
@@ -621,6 +631,10 @@ class Screener:
                 if u != math.inf:
                     if soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
                         break  # in order of this bound: no later entity can do better
+                    if syllabic and facts.kind is EntityKind.PERSON:
+                        u = self._syllable_ceiling(prep.forms, hits[ent], form_ub)
+                        if soft_cap(NAME_WEIGHT * u + plus) + 1e-9 < bar:
+                            continue
                     # This entity's own facts (a date of birth years apart, another
                     # country) often keep it below the bar whatever its name scores.
                     effects = fact_effects(facts_q, facts)
@@ -647,6 +661,24 @@ class Screener:
         heads = self._heads
         out.sort(key=lambda p: (-p[0].score, heads[p[1]][0]))
         return out if limit is None else out[:limit]
+
+    def _syllable_ceiling(self, qforms: tuple[NameForm, ...], mine: list[int],
+                          form_ub: dict[int, list[float]]) -> float:
+        """The most a person's proposed forms `mine` can score as names against a Hangul
+        personal name's forms: the syllable alignment itself where it applies
+        (names.hangul_alignment, cached for the exact scoring that may follow), times
+        the form's name-kind factor as `score_entity` weighs it; each other pair's bound."""
+        best = -math.inf
+        forms, kinds = self._forms, self._form_kinds
+        for f in mine:
+            cf = forms[f]
+            ub = form_ub[f]
+            for qi, qf in enumerate(qforms):
+                got = hangul_alignment(qf, cf)
+                v = ub[qi] if got is None else got[0] * NAME_KIND_FACTOR[kinds[f]]
+                if v > best:
+                    best = v
+        return best
 
     def compare(self, query: ScreeningQuery | str, entity: Entity) -> Scored:
         """Score any entity against a query with no index in between (the slow reference

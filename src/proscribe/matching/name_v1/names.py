@@ -328,13 +328,10 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
     compound search when the caller knows no compound can pair (bounds.py).
     """
     qt, ct = q.tokens, c.tokens
-    if person and _is_hangul_char(q.text[:1]):
-        orders = korean_syllable_orders(q.text)
-        if orders:
-            if _is_hangul_char(c.text[:1]):
-                return _hangul_similarity(orders, c.text)
-            if not _has_hangul(c.text):
-                return hangul_latin_similarity(hangul_reading_orders(q.text), c.raw_tokens)
+    if person:
+        syllables = hangul_alignment(q, c)
+        if syllables is not None:
+            return syllables
     nq, nc = len(qt), len(ct)
     # "A bin B" is A, son of B: when both names hold a filiation particle and the greedy
     # pairing crosses it both ways (a name before it on one side is after it on the other,
@@ -376,6 +373,22 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
         if js > score:
             return js, [(" ".join(q.raw_tokens), " ".join(c.raw_tokens), js)]
     return score, out
+
+
+def hangul_alignment(q: NameForm, c: NameForm) -> tuple[float, list[Pair]] | None:
+    """`align_forms` of a Hangul personal name `q` against a person's name `c` when it
+    compares them syllable by syllable (with a Hangul name, or with a Latin one: every
+    accepted spelling of each syllable); None when the token alignment applies instead."""
+    if not _is_hangul_char(q.text[:1]):
+        return None
+    orders = korean_syllable_orders(q.text)
+    if not orders:
+        return None
+    if _is_hangul_char(c.text[:1]):
+        return _hangul_similarity(orders, c.text)
+    if not _has_hangul(c.text):
+        return hangul_latin_similarity(hangul_reading_orders(q.text), c.raw_tokens)
+    return None
 
 
 def _greedy(cand: list[tuple[float, int, int]], nq: int, nc: int) -> tuple[
