@@ -342,8 +342,16 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
     cand: list[tuple[float, int, int]] = []
     for i in range(nq):
         a = qt[i]
+        row = _similarity_row(a)
         for j in range(nc):
-            s = token_similarity(a, ct[j])
+            b = ct[j]
+            known = row.get(b)
+            if known is None:
+                if len(row) >= _SIMILARITY_ROW_SIZE:
+                    row.clear()
+                s = row[b] = token_similarity(a, b)
+            else:
+                s = known
             if s >= MIN_PAIR_SIMILARITY:
                 cand.append((s, i, j))
     cand.sort(reverse=True)
@@ -389,6 +397,24 @@ def hangul_alignment(q: NameForm, c: NameForm) -> tuple[float, list[Pair]] | Non
     if not _has_hangul(c.text):
         return hangul_latin_similarity(hangul_reading_orders(q.text), c.raw_tokens)
     return None
+
+
+#: token_similarity remembered per query token: a query aligns its few tokens with the
+#: tokens of dozens of list names, and one dictionary lookup by the list token costs a
+#: third of the lru cache's (which hashes a new pair each time). Rows and their number
+#: are bounded (emptied when full).
+_SIMILARITY_ROWS: dict[str, dict[str, float]] = {}
+_SIMILARITY_ROWS_KEPT = 20_000
+_SIMILARITY_ROW_SIZE = 4096
+
+
+def _similarity_row(a: str) -> dict[str, float]:
+    row = _SIMILARITY_ROWS.get(a)
+    if row is None:
+        if len(_SIMILARITY_ROWS) >= _SIMILARITY_ROWS_KEPT:
+            _SIMILARITY_ROWS.clear()
+        row = _SIMILARITY_ROWS[a] = {}
+    return row
 
 
 def _greedy(cand: list[tuple[float, int, int]], nq: int, nc: int) -> tuple[
