@@ -344,14 +344,7 @@ def align_forms(q: NameForm, c: NameForm, person: bool,
         a = qt[i]
         row = _similarity_row(a)
         for j in range(nc):
-            b = ct[j]
-            known = row.get(b)
-            if known is None:
-                if len(row) >= _SIMILARITY_ROW_SIZE:
-                    row.clear()
-                s = row[b] = token_similarity(a, b)
-            else:
-                s = known
+            s = _row_similarity(row, a, ct[j])
             if s >= MIN_PAIR_SIMILARITY:
                 cand.append((s, i, j))
     cand.sort(reverse=True)
@@ -415,6 +408,16 @@ def _similarity_row(a: str) -> dict[str, float]:
             _SIMILARITY_ROWS.clear()
         row = _SIMILARITY_ROWS[a] = {}
     return row
+
+
+def _row_similarity(row: dict[str, float], a: str, b: str) -> float:
+    """token_similarity(a, b), remembered in `row` (a's: `_similarity_row(a)`)."""
+    known = row.get(b)
+    if known is None:
+        if len(row) >= _SIMILARITY_ROW_SIZE:
+            row.clear()
+        known = row[b] = token_similarity(a, b)
+    return known
 
 
 def _greedy(cand: list[tuple[float, int, int]], nq: int, nc: int) -> tuple[
@@ -545,9 +548,10 @@ def _improve_with_compounds(
     for i in range(len(qt) - 1):
         comp = qt[i] + qt[i + 1]
         least = 1.0 if len(qt[i]) == 1 or len(qt[i + 1]) == 1 else 0.8
+        row = _similarity_row(comp)
         for j in range(len(ct)):
             if _may_reach_compound(comp, ct[j]):
-                s = token_similarity(comp, ct[j])
+                s = _row_similarity(row, comp, ct[j])
                 if s >= least:
                     units.append((s, (i, i + 1), (j,)))
     for j in range(len(ct) - 1):
@@ -555,7 +559,7 @@ def _improve_with_compounds(
         least = 1.0 if len(ct[j]) == 1 or len(ct[j + 1]) == 1 else 0.8
         for i in range(len(qt)):
             if _may_reach_compound(qt[i], comp):
-                s = token_similarity(qt[i], comp)
+                s = _row_similarity(_similarity_row(qt[i]), qt[i], comp)
                 if s >= least:
                     units.append((s, (i,), (j, j + 1)))
     if not units:
