@@ -213,3 +213,28 @@ def test_the_explanation_names_the_tokens_left_unpaired() -> None:
     assert detail("Deutsche Bank (Schweiz) AG", "organization").endswith(
         "unpaired: query 'schweiz'")
     assert "unpaired" not in detail("Friedrich, Hans Joachim", "person")
+
+
+def test_remembered_token_similarities_are_token_similarity() -> None:
+    """align_forms remembers token similarities per query token (names._row_similarity):
+    the same values as token_similarity, and no more than `_SIMILARITIES_KEPT` pairs in
+    all (dropped together when full)."""
+    from proscribe.matching.name_v1 import names
+    from proscribe.matching.name_v1.names import (
+        _row_similarity,
+        _similarity_row,
+        token_similarity,
+    )
+
+    words = ["kim", "jong", "un", "jongun", "muhammad", "mohammed", "ali", "al", "11420",
+             "11421", "j", "smith", "smyth"]
+    for a in words:
+        row = _similarity_row(a)
+        for b in words:
+            assert _row_similarity(row, a, b) == token_similarity(a, b)
+            assert _row_similarity(row, a, b) == token_similarity(a, b)  # remembered
+    row = _similarity_row("filler")
+    for n in range(names._SIMILARITIES_KEPT + 10):
+        _row_similarity(row, "filler", f"t{n}")
+        assert names._similarities <= names._SIMILARITIES_KEPT
+    assert len(names._SIMILARITY_ROWS) <= 1

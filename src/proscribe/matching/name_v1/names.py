@@ -394,29 +394,31 @@ def hangul_alignment(q: NameForm, c: NameForm) -> tuple[float, list[Pair]] | Non
 
 #: token_similarity remembered per query token: a query aligns its few tokens with the
 #: tokens of dozens of list names, and one dictionary lookup by the list token costs a
-#: third of the lru cache's (which hashes a new pair each time). Rows and their number
-#: are bounded (emptied when full).
+#: third of the lru cache's (which hashes a new pair each time). At most
+#: `_SIMILARITIES_KEPT` pairs in all (as the lru cache keeps 500,000): all are dropped
+#: when full.
 _SIMILARITY_ROWS: dict[str, dict[str, float]] = {}
-_SIMILARITY_ROWS_KEPT = 20_000
-_SIMILARITY_ROW_SIZE = 4096
+_SIMILARITIES_KEPT = 200_000
+_similarities = 0
 
 
 def _similarity_row(a: str) -> dict[str, float]:
     row = _SIMILARITY_ROWS.get(a)
     if row is None:
-        if len(_SIMILARITY_ROWS) >= _SIMILARITY_ROWS_KEPT:
-            _SIMILARITY_ROWS.clear()
         row = _SIMILARITY_ROWS[a] = {}
     return row
 
 
 def _row_similarity(row: dict[str, float], a: str, b: str) -> float:
     """token_similarity(a, b), remembered in `row` (a's: `_similarity_row(a)`)."""
+    global _similarities
     known = row.get(b)
     if known is None:
-        if len(row) >= _SIMILARITY_ROW_SIZE:
-            row.clear()
+        if _similarities >= _SIMILARITIES_KEPT:
+            _SIMILARITY_ROWS.clear()
+            _similarities = 0
         known = row[b] = token_similarity(a, b)
+        _similarities += 1
     return known
 
 
