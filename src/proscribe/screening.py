@@ -219,10 +219,6 @@ def _other_kind_most(date: bool, country: bool) -> float:
                     + PERSON_KIND_MISMATCH)
 
 
-def _is_hangul_start(text: str) -> bool:
-    return "\uac00" <= text[:1] <= "\ud7a3"
-
-
 def _band(score: float, match: float, review: float) -> Band:
     return "match" if score >= match else "review" if score >= review else "no_match"
 
@@ -621,7 +617,9 @@ class Screener:
         # exact scoring would do first; most entities proposed on their bound score 0 by
         # it (their Latin names cannot be cut into its syllables), and are passed over
         # without the rest of the scoring.
-        syllabic = bounds is not None and any(_is_hangul_start(qf.text) for qf in prep.forms)
+        # (The test `_propose` makes: a Korean-style name, whose forms share its text.)
+        syllabic = bounds is not None and bool(prep.forms) and \
+            bool(hangul_reading_orders(prep.forms[0].text))
         for ent in prop.order:
             facts = self._facts[ent]
             effects = None
