@@ -134,6 +134,26 @@ def _cpu(pid: int) -> float:
     return total
 
 
+def _split(pid: int, port: int) -> list[int]:
+    """Established connections on `port` held by each worker process, most first: how the
+    kernel spread the clients' keep-alive connections over the workers."""
+    import psutil
+
+    counts = []
+    try:
+        for proc in psutil.Process(pid).children(recursive=True):
+            try:
+                n = sum(1 for c in proc.net_connections("tcp")
+                        if c.laddr and c.laddr.port == port and c.status == "ESTABLISHED")
+            except psutil.Error:
+                continue
+            if n:
+                counts.append(n)
+    except psutil.Error:
+        pass
+    return sorted(counts, reverse=True)
+
+
 def _wait_started(pid: int, workers: int, deadline: float) -> None:
     """Until the server has its workers (its only process with one) and all sit idle
     (under 5% of a core over half a second): each has finished loading the index."""
@@ -202,6 +222,8 @@ async def _level(port: int, key: str, clients: int, seconds: float,
     # The update runs beside the clients; the level's rate counts the clients' own time
     # only (an import slower than the rest of the level used to stretch it).
     updating = asyncio.create_task(halfway()) if on_half is not None else None
+    await asyncio.sleep(min(0.5, seconds / 4))
+    split = _split(server_pid, port) if server_pid else []
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
     cpu_client = time.process_time() - cpu_client
@@ -218,7 +240,7 @@ async def _level(port: int, key: str, clients: int, seconds: float,
             "p50_ms": pct(0.50), "p99_ms": pct(0.99),
             "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
             "errors": len(errors), "error_samples": errors[:3], "versions": versions,
-            "update": update,
+            "update": update, "split": split,
             # CPU a request, of the server (all workers) and of this load generator: less
             # noisy than req/s on a shared machine (the update's import is included).
             "server_cpu_ms": cpu_server / n * 1000, "client_cpu_ms": cpu_client / n * 1000}
@@ -351,7 +373,8 @@ def main() -> None:
         upd = f"  update: {r['update']}" if r["update"] else ""
         print(f"{r['clients']:>7} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_ms']:>7.2f} "
               f"{r['p99_ms']:>7.2f} {r['errors']:>6} {r['rps'] / baseline:>13.3f} "
-              f"{r['server_cpu_ms']:>10.3f} {r['client_cpu_ms']:>10.3f}  {r['versions']}{upd}")
+              f"{r['server_cpu_ms']:>10.3f} {r['client_cpu_ms']:>10.3f} "
+              f"{'/'.join(map(str, r['split'])) or '-':>9}  {r['versions']}{upd}")
     print(f"in-process Screener.screen(): {baseline:.0f} queries/s "
           f"({1000 / baseline:.3f} ms a query)")
     print(json.dumps({

@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         "the CPU and the import takes what they leave (slower under full load); 0: the "
         "same priority as the workers.",
     )
+    api_accept_grace_ms: float = Field(
+        default=50.0, ge=0, le=1000,
+        description="Under `proscribe serve --workers N`, how long a worker that holds more "
+        "open connections than another steps aside before accepting a new connection "
+        "itself, when no other worker has accepted anything meanwhile (api/balance.py).",
+    )
     api_key_cache_s: float = Field(
         default=5.0, ge=0,
         description="Seconds an authenticated key is trusted without a database read "

@@ -39,12 +39,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess, multiprocess
 
-    from proscribe.api.listen import (
-        OWN_SOCKETS,
-        OwnSocketWorker,
-        listen_socket,
-        reserve_address,
-    )
+    from proscribe.api.balance import BALANCED, BOARD_ENV, BalancedWorker, create_board
+    from proscribe.api.listen import listen_socket
     from proscribe.api.observe import configure_logging
     from proscribe.api.service import IndexManager
     from proscribe.settings import get_settings
@@ -76,17 +72,25 @@ def serve(
         http=http,
         loop=loop,
     )
-    own_sockets = workers > 1 and OWN_SOCKETS
     try:
-        sock = reserve_address(host, port) if own_sockets else listen_socket(host, port)
+        sock = listen_socket(host, port)
     except OSError as exc:
         err.print(f"[red]cannot listen on {host}:{port}: {exc}")
         raise typer.Exit(3) from None
+    board = None
     try:
         if workers > 1:
-            if own_sockets:
-                # Each worker its own socket: the kernel spreads connections over them.
-                multiprocess.Process = OwnSocketWorker  # type: ignore[misc]
+            if BALANCED:
+                # Workers accept on the shared socket by turns, keeping their counts of
+                # open connections even (api/balance.py).
+                import tempfile
+                from pathlib import Path
+
+                fd, name = tempfile.mkstemp(prefix="proscribe-serve-", suffix=".board")
+                os.close(fd)
+                board = create_board(Path(name), 2 * workers)
+                os.environ[BOARD_ENV] = str(board)
+                multiprocess.Process = BalancedWorker  # type: ignore[misc]
             Multiprocess(config, sockets=[sock]).run()
         else:
             uvicorn.Server(config).run(sockets=[sock])
@@ -94,6 +98,8 @@ def serve(
         pass
     finally:
         sock.close()
+        if board is not None:
+            board.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------- keys
