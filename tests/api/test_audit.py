@@ -277,3 +277,113 @@ def test_sqlite_writers_take_turns_on_a_lock_file(tmp_path: Path) -> None:
         os.close(fd)
     writer.join(30)
     assert done.is_set() and log.head()[0] == 2 and log.verify().ok
+
+
+def _hold_write_lock(db: Path) -> object:
+    """Another connection holding SQLite's write lock (as a list import does)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    return conn
+
+
+def test_append_without_waiting_refuses_a_taken_write_lock(tmp_path: Path) -> None:
+    """`append_many(wait=False)` raises `AuditBusy` at once, writing nothing, while another
+    connection holds SQLite's write lock (it would otherwise wait up to the busy timeout,
+    30 s); the pooled connection keeps its busy timeout for everyone else."""
+    import threading
+
+    from proscribe.store.audit import AuditBusy
+
+    db = tmp_path / "store.db"
+    log = AuditLog.open(f"sqlite:///{db}")
+    log.append(AuditEntry("screen", {"i": 0}, {"ok": True}))
+    holder = _hold_write_lock(db)
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            log.append_many([AuditEntry("screen", {"i": 1}, {"ok": True})], wait=False)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - what the thread saw
+            outcome.append(exc)
+
+    try:
+        thread = threading.Thread(target=attempt)
+        thread.start()
+        thread.join(20)
+        assert not thread.is_alive()  # it did not wait for the lock
+    finally:
+        holder.rollback()  # type: ignore[attr-defined]
+        holder.close()  # type: ignore[attr-defined]
+    assert isinstance(outcome[0], AuditBusy)
+    assert log.head()[0] == 1
+    with log.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    recs = log.append_many([AuditEntry("screen", {"i": 1}, {"ok": True})], wait=False)
+    assert recs[0].seq == 2 and log.verify().ok
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("fcntl") is None,
+                    reason="no fcntl: no turn between processes")
+def test_append_without_waiting_gives_up_another_process_turn(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    from proscribe.store.audit import AuditBusy
+
+    db = tmp_path / "store.db"
+    log = AuditLog.open(f"sqlite:///{db}")
+    log.append(AuditEntry("screen", {"i": 0}, {"ok": True}))
+    fd = os.open(f"{db}-audit.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another process's writer, holding on
+        with pytest.raises(AuditBusy):
+            log.append_many([AuditEntry("screen", {"i": 1}, {"ok": True})], wait=False)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    assert log.head()[0] == 1 and log.verify().ok
+
+
+def test_event_loop_appends_and_leaves_a_busy_batch_to_the_thread(tmp_path: Path) -> None:
+    """On SQLite the event loop appends by itself; while another connection holds the write
+    lock the batch goes to the writer thread, the loop goes on (it runs the sleep below),
+    and the request gets its record once the lock is released."""
+    import asyncio
+
+    from proscribe.api.auditing import AuditWriter
+
+    db = tmp_path / "store.db"
+    log = AuditLog.open(f"sqlite:///{db}")
+    writer = AuditWriter(log)
+    assert writer.on_loop
+    writer.start()
+
+    async def run() -> tuple[int, int, bool]:
+        first = await writer.write(AuditEntry("screen", {"i": 0}, {"ok": True}))
+        holder = _hold_write_lock(db)
+        try:
+            task = asyncio.ensure_future(writer.write(AuditEntry("screen", {"i": 1}, {})))
+            await asyncio.sleep(0.3)  # the loop is free while the thread waits
+            waiting = not task.done()
+        finally:
+            holder.rollback()  # type: ignore[attr-defined]
+            holder.close()  # type: ignore[attr-defined]
+        second = await task
+        return first.seq, second.seq, waiting
+
+    try:
+        assert asyncio.run(run()) == (1, 2, True)
+    finally:
+        writer.stop()
+    assert writer.handed_over == 1 and writer.records == 2
+    assert log.verify().ok
+
+
+def test_postgresql_appends_stay_on_the_writer_thread(db_url: str) -> None:
+    from proscribe.api.auditing import AuditWriter
+
+    writer = AuditWriter(AuditLog.open(db_url))
+    assert writer.on_loop == db_url.startswith("sqlite")

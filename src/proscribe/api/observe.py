@@ -125,9 +125,14 @@ class ServiceCollector(Collector):
         commits = CounterMetricFamily("proscribe_audit_commits",
                                       "Audit log transactions (group commits)")
         commits.add_metric([], float(self.service.audit.batches))
+        handed = CounterMetricFamily(
+            "proscribe_audit_handed_over",
+            "Audit batches the event loop left to the writer thread (a lock was taken)")
+        handed.add_metric([], float(self.service.audit.handed_over))
         yield runs
         yield screened
         yield commits
+        yield handed
 
 
 class Metrics:

@@ -19,6 +19,13 @@ A caller that already holds the canonical JSON of a request or result passes it
 (`request_json`, `result_json`) so a large result is serialized once, not once for its
 digest and again inside the record; the record text is then assembled from canonical
 pieces in sorted-key order, which is byte for byte `canonical_json(record)`.
+
+`append_many(..., wait=False)` (SQLite only) appends only if nothing has to be waited for
+long: this process's lock and SQLite's write lock are tried without blocking, the turn
+between processes for 2 ms (another worker's append), and `AuditBusy` is raised, with
+nothing written, if one stays taken. The
+service's event loop appends that way itself and leaves only the waits to a thread
+(api/auditing.py).
 """
 
 from __future__ import annotations
@@ -47,6 +54,11 @@ except ImportError:  # pragma: no cover - Windows: SQLite's busy wait alone
 
 GENESIS = "0" * 64
 _ADVISORY_KEY = 0x70726F73  # "pros": the PostgreSQL advisory lock id for appends
+#: `append_many(wait=False)`: how long it waits for another process's append to finish
+#: (an append takes well under a millisecond; one that waits on an import holds the
+#: turn for as long as the import's transaction), and how often it looks
+_TURN_WAIT_S = 0.002
+_TURN_POLL_S = 0.00005
 
 _meta = sa.MetaData()
 audit_log = sa.Table(
@@ -173,22 +185,40 @@ class _TurnLock:
                   and _flock is not None)
         return cls(f"{database}-audit.lock" if usable else None)
 
-    def acquire(self) -> None:
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take the turn, waiting for it at most `timeout` seconds (None: for as long as
+        it takes); False if another process held it all that time."""
         if self._path is None or _flock is None:
-            return
+            return True
         if self._fd is None:
             try:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError:  # a read-only folder: SQLite's own busy wait still orders
                 self._path = None
-                return
-        _flock.flock(self._fd, _flock.LOCK_EX)
+                return True
+        if timeout is None:
+            _flock.flock(self._fd, _flock.LOCK_EX)
+        else:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    _flock.flock(self._fd, _flock.LOCK_EX | _flock.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        return False
+                    time.sleep(_TURN_POLL_S)
         self._held = True
+        return True
 
     def release(self) -> None:
         if self._held and self._fd is not None and _flock is not None:
             self._held = False
             _flock.flock(self._fd, _flock.LOCK_UN)
+
+
+class AuditBusy(Exception):
+    """`append_many(wait=False)` would have had to wait for a lock: nothing was written."""
 
 
 class AuditLog:
@@ -220,10 +250,32 @@ class AuditLog:
     def append(self, entry: AuditEntry) -> AuditRecord:
         return self.append_many([entry])[0]
 
-    def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
-        """Append in order, in one transaction; the chain stays linear across processes."""
+    @property
+    def appends_without_waiting(self) -> bool:
+        """Whether `append_many(wait=False)` is offered (a SQLite database)."""
+        return self.engine.dialect.name == "sqlite"
+
+    def append_many(self, entries: Sequence[AuditEntry], *,
+                    wait: bool = True) -> list[AuditRecord]:
+        """Append in order, in one transaction; the chain stays linear across processes.
+
+        `wait=False` (SQLite): raise `AuditBusy`, having written nothing, rather than wait
+        for any lock (see the module's text)."""
         if not entries:
             return []
+        if not wait:
+            if not self.appends_without_waiting:
+                raise AuditBusy("appends without waiting are for SQLite only")
+            if not self._lock.acquire(blocking=False):
+                raise AuditBusy("another thread of this process is appending")
+            try:
+                return self._append(entries, wait=False)
+            except (IntegrityError, DBAPIError) as exc:
+                if isinstance(exc, DBAPIError) and not _retryable(exc):
+                    raise
+                raise AuditBusy(str(exc)) from exc
+            finally:
+                self._lock.release()
         with self._lock:
             for attempt in range(self.retries):
                 try:
@@ -234,7 +286,7 @@ class AuditLog:
                     time.sleep(min(0.2, 0.002 * (attempt + 1)) * (0.5 + random.random()))
             raise StoreError("audit log busy: could not append", found=str(self.engine.url))
 
-    def _append(self, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
+    def _append(self, entries: Sequence[AuditEntry], wait: bool = True) -> list[AuditRecord]:
         dialect = self.engine.dialect.name
         if dialect not in ("sqlite", "postgresql"):
             return self._append_core(entries)
@@ -249,13 +301,30 @@ class AuditLog:
             try:
                 if dialect == "postgresql":
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
-                else:
+                elif wait:
                     # Writers of this database file take turns (see _TurnLock) ...
                     turns.acquire()
                     # ... and take the write lock before reading the head: another
                     # process's writer then waits (busy timeout) instead of reading a
                     # stale head, failing on the unique seq and retrying.
                     cur.execute("BEGIN IMMEDIATE")
+                else:
+                    if not turns.acquire(timeout=_TURN_WAIT_S):
+                        raise AuditBusy("another process is appending")
+                    # SQLite's write lock without its busy wait: "database is locked"
+                    # at once if another connection (an import) holds it.
+                    timeout = raw.info.get("busy_timeout")
+                    if timeout is None:
+                        cur.execute("PRAGMA busy_timeout")
+                        row = cur.fetchone()
+                        timeout = raw.info["busy_timeout"] = int(row[0]) if row else 30_000
+                    cur.execute("PRAGMA busy_timeout = 0")
+                    try:
+                        cur.execute("BEGIN IMMEDIATE")
+                    except dbapi.OperationalError as exc:
+                        raise AuditBusy(str(exc)) from exc
+                    finally:
+                        cur.execute(f"PRAGMA busy_timeout = {int(timeout)}")
                 cur.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 last = cur.fetchone()
                 out, rows = self._records(entries, last)
@@ -497,6 +566,7 @@ def _retryable(exc: DBAPIError) -> bool:
 
 
 __all__ = [
+    "AuditBusy",
     "GENESIS",
     "AuditEntry",
     "AuditLog",
