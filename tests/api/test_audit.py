@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from proscribe.store.audit import AuditEntry, AuditLog, audit_log, verify_export
 
@@ -387,3 +389,42 @@ def test_postgresql_appends_stay_on_the_writer_thread(db_url: str) -> None:
 
     writer = AuditWriter(AuditLog.open(db_url))
     assert writer.on_loop == db_url.startswith("sqlite")
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30)
+
+
+@given(_JSON)
+def test_canonical_json_data_is_canonical_json(value: object) -> None:
+    """orjson's text for plain JSON data is json.dumps's, byte for byte (the audit chain
+    hashes it and `verify()` recomputes it with json)."""
+    from proscribe.store.audit import canonical_json, canonical_json_data
+
+    assert canonical_json_data(value) == canonical_json(value)
+
+
+def test_canonical_json_data_on_floats_and_types_orjson_writes_its_own_way() -> None:
+    import dataclasses
+    import datetime
+
+    import numpy as np
+
+    from proscribe.store.audit import canonical_json, canonical_json_data
+
+    @dataclasses.dataclass
+    class Pair:
+        a: int
+
+    floats = [m * 10.0 ** e * sign for e in range(-30, 30) for m in (1.0, 1.5, 9.87654321)
+              for sign in (1, -1)]
+    values: list[object] = [
+        floats, {"score": 1e-05, "s": "0.00001 e-5"}, np.float64(0.5), np.float32(0.25),
+        datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), datetime.date(2020, 1, 2),
+        Pair(1), 2**70, {1: 2}, (1, 2), "\x00\x1f\x7f\u2028김정은\U0001F600\"\\"]
+    for value in values:
+        assert canonical_json_data(value) == canonical_json(value), value
+

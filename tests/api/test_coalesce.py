@@ -100,3 +100,13 @@ def test_each_event_loop_has_its_own_queue(screener: Screener) -> None:
     expected = ["un:KPi.033", "ofac_sdn:1", "un:KPe.001"] * 20
     assert tops == {"a": expected, "b": expected}
     assert co.screenings == 2 * len(expected)
+
+
+def test_results_are_written_as_canonical_json(screener: Screener) -> None:
+    """The answer's and the audit record's text (orjson) is json.dumps's canonical text."""
+    from proscribe.store.audit import canonical_json_data
+
+    for name in ("Kim Jong Un", "Ocean Maritime Management", "Agrosoyuz", "김정은",
+                 "John Smith"):
+        result = screener.screen_data(ScreeningQuery(name=name, type="person"))
+        assert canonical_json_data(result) == canonical_json(result)

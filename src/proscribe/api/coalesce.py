@@ -21,7 +21,7 @@ import asyncio
 from typing import Any
 
 from proscribe.screening import Screener, ScreeningQuery
-from proscribe.store.audit import canonical_json
+from proscribe.store.audit import canonical_json_data
 
 _Done = tuple[dict[str, Any], str]
 _Pending = tuple[Screener, ScreeningQuery, "asyncio.Future[_Done]"]
@@ -29,7 +29,7 @@ _Pending = tuple[Screener, ScreeningQuery, "asyncio.Future[_Done]"]
 
 class ScreenCoalescer:
     """`await screen_data(screener, query)`: `screener.screen_data(query)` and its
-    `canonical_json`, run together with the screenings of the requests that were ready at
+    `canonical_json_data`, run together with the screenings of the requests that were ready at
     the same turn of the loop. One queue per event loop: a request is only ever screened
     and answered on its own loop's thread."""
 
@@ -57,7 +57,7 @@ class ScreenCoalescer:
             self.screenings += 1
             try:
                 result = screener.screen_data(query)
-                fut.set_result((result, canonical_json(result)))
+                fut.set_result((result, canonical_json_data(result)))
             except Exception as exc:  # that request's error, raised where it awaits
                 fut.set_exception(exc)
 

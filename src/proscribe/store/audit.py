@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -87,6 +89,36 @@ def canonical_json(value: Any) -> str:
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
         default=str,
     )
+
+
+#: orjson's spelling of floats json.dumps writes otherwise: 1e-05 as 0.00001 (exponents
+#: -5), 1e-06 as 1e-6 (a one-digit exponent, -6 to -9); every other float, every string and
+#: every structure comes out the same (tests/api/test_audit.py)
+_ORJSON_DIFFERS = re.compile(rb"0\.0000|e-[0-9](?![0-9])")
+
+
+#: dates, times and dataclasses go to `default` (json.dumps writes str() of them)
+_ORJSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                   | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
+def _not_plain(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def canonical_json_data(value: Any) -> str:
+    """`canonical_json` of plain JSON data (dicts with string keys, lists, strings, ints,
+    floats, booleans, None), such as a screening result: the same text, written by orjson
+    (a 5 KB result: 11 us against 60 us). Anything orjson writes differently (tiny floats)
+    or would write in its own way (any type but those, floats' subclasses such as numpy's
+    included) goes to `canonical_json`. Unlike it, a NaN becomes null here."""
+    try:
+        out = orjson.dumps(value, default=_not_plain, option=_ORJSON_OPTIONS)
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        return canonical_json(value)
+    if _ORJSON_DIFFERS.search(out):  # (or a string that looks so: the slow way, the same)
+        return canonical_json(value)
+    return out.decode()
 
 
 def digest(value: Any) -> str:
@@ -573,6 +605,7 @@ __all__ = [
     "AuditRecord",
     "VerifyReport",
     "canonical_json",
+    "canonical_json_data",
     "digest",
     "verify_export",
 ]
