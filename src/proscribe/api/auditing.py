@@ -103,11 +103,11 @@ class AuditWriter:
             outcome: list[AuditRecord] | BaseException
             try:
                 outcome = self.audit.append_many([e for e, _, _ in part], wait=False)
-            except AuditBusy:
+            except AuditBusy:  # the thread waits; the rest of the turn follows it, in order
                 self.handed_over += 1
-                for item in part:
+                for item in batch[start:]:
                     self._queue.put(item)
-                continue
+                return
             except Exception as exc:
                 log.error("audit append failed", extra={"error": repr(exc), "n": len(part)})
                 outcome = exc

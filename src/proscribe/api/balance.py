@@ -208,7 +208,9 @@ class Acceptor:
 
     def _resume(self) -> None:
         self._waiting = None
-        if not select.select([self._fd], [], [], 0)[0]:
+        poller = select.poll()
+        poller.register(self._fd, select.POLLIN)
+        if not poller.poll(0):
             self._since = None  # another worker took what was waiting
         self._read(True)
 
