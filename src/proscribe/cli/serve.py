@@ -86,11 +86,16 @@ def serve(
                 import tempfile
                 from pathlib import Path
 
-                fd, name = tempfile.mkstemp(prefix="proscribe-serve-", suffix=".board")
-                os.close(fd)
-                board = create_board(Path(name), 2 * workers)
-                os.environ[BOARD_ENV] = str(board)
-                multiprocess.Process = BalancedWorker  # type: ignore[misc]
+                try:
+                    fd, name = tempfile.mkstemp(prefix="proscribe-serve-", suffix=".board")
+                    os.close(fd)
+                    board = create_board(Path(name), 2 * workers)
+                except OSError as exc:
+                    err.print(f"[yellow]no connection board ({exc}): workers accept "
+                              "as uvicorn's do, unevenly")
+                else:
+                    os.environ[BOARD_ENV] = str(board)
+                    multiprocess.Process = BalancedWorker  # type: ignore[misc]
             Multiprocess(config, sockets=[sock]).run()
         else:
             uvicorn.Server(config).run(sockets=[sock])
