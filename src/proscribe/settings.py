@@ -124,8 +124,8 @@ class Settings(BaseSettings):
     api_accept_grace_ms: float = Field(
         default=50.0, ge=0, le=1000,
         description="Under `proscribe serve --workers N`, how long a worker that holds more "
-        "open connections than another steps aside before accepting a new connection "
-        "itself, when no other worker has accepted anything meanwhile (api/balance.py).",
+        "open connections than another leaves a new connection to the others before it "
+        "accepts the connection itself (api/balance.py).",
     )
     api_key_cache_s: float = Field(
         default=5.0, ge=0,
