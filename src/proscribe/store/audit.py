@@ -122,7 +122,7 @@ def canonical_json_data(value: Any) -> str:
 
 
 def digest(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+    return hashlib.sha256(canonical_json_data(value).encode()).hexdigest()
 
 
 _COLUMNS = ("seq", "at", "key_id", "endpoint", "record", "prev_hash", "hash")
@@ -428,9 +428,9 @@ class AuditLog:
         for entry in entries:
             seq += 1
             result_json = (entry.result_json if entry.result_json is not None
-                           else canonical_json(entry.result))
+                           else canonical_json_data(entry.result))
             request_json = (entry.request_json if entry.request_json is not None
-                            else canonical_json(entry.request))
+                            else canonical_json_data(entry.request))
             result_digest = hashlib.sha256(result_json.encode()).hexdigest()
             # Exactly canonical_json(record) of the dict below, from canonical pieces in
             # sorted-key order (tests/api/test_audit.py checks the two agree).
