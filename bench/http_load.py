@@ -11,9 +11,11 @@ so the load generator costs little of the two cores) at each concurrency level. 
 through the run, POST /admin/lists/update imports v2 (the fixture's, or the next OFSI
 publication) and swaps the index. Reports requests/s, p50/p99 latency, errors, how many
 answers came from each list version, and the ratio to in-process `Screener.screen()`
-measured in the same run. By default every client cycles through four fixed queries, which
-the server's caches soon hold; `--queries names` sends person names of the public
-benchmarks instead, a fresh slice of 4,000 for each level and for the in-process figure.
+measured in the same run, and how each level's connections were split between the workers
+(`split`, sampled half a second in). By default every client cycles through four fixed
+queries, which the server's caches soon hold; `--queries names` sends person names of the
+public benchmarks instead, a fresh slice of 4,000 for each level and for the in-process
+figure.
 Prints a table, then one JSON line.
 """
 
