@@ -397,12 +397,11 @@ def create_app(settings: Settings | None = None, config: ApiConfig | None = None
         def run() -> dict[str, Any]:
             responses: dict[str, Any] = {}
             for name, example in body.queries.items():
-                resp, _ = match_example(
+                responses[name] = match_example(
                     served.screener, example, limit=limit, threshold=thr,
                     cutoff=min(cutoff, thr), sources=sources,
                     exclude_schema=set(exclude_schema or []),
                     exclude_ids=set(exclude_entity_ids or []))
-                responses[name] = resp
             return responses
 
         responses = await run_in_threadpool(run)

@@ -34,7 +34,6 @@ shutdown are uvicorn's as before. The uvicorn calls this leans on are `Server.st
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import mmap
 import os
@@ -47,6 +46,11 @@ from typing import Any
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Process
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: workers accept as uvicorn's do
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("proscribe.api.balance")
 
@@ -86,6 +90,7 @@ class Board:
         with open(self.path, "r+b") as fh:
             self._map = mmap.mmap(fh.fileno(), 0)
             self.slots = len(self._map) // _SLOT.size
+            assert fcntl is not None, "a board needs fcntl (BALANCED)"
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 self.slot = self._claim()
@@ -300,7 +305,7 @@ class BalancedWorker(Process):
 
 
 #: Whether workers can balance (a shared file lock and memory map: POSIX).
-BALANCED = os.name == "posix"
+BALANCED = fcntl is not None and hasattr(select, "poll")
 
 __all__ = ["BALANCED", "BOARD_ENV", "Acceptor", "BalancedServer", "BalancedWorker", "Board",
            "CountedConnections", "create_board"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from proscribe.api.models import EntityExample
 from proscribe.errors import NotFoundError, QueryError
-from proscribe.screening import Screener, ScreeningQuery, ScreeningResult
+from proscribe.screening import Screener, ScreeningQuery
 
 ALL_DATASETS = {"default", "sanctions", "all", "proscribe"}
 
@@ -124,8 +124,8 @@ def match_example(
     sources: set[str] | None,
     exclude_schema: set[str],
     exclude_ids: set[str],
-) -> tuple[dict[str, Any], list[ScreeningResult]]:
-    """One yente `EntityMatches` object, and the screening results behind it."""
+) -> dict[str, Any]:
+    """One yente `EntityMatches` object."""
     wide = min(500, max(20, limit * 4))
     results = screener.screen_many(example_queries(example, wide))
     best: dict[str, Any] = {}
@@ -170,8 +170,8 @@ def match_example(
     query = {"id": example.id, "schema": example.schema_,
              "properties": {k: ([v] if isinstance(v, str) else v)
                             for k, v in example.properties.items()}}
-    return ({"status": 200, "results": out, "total": {"value": len(kept), "relation": "eq"},
-             "query": query}, results)
+    return {"status": 200, "results": out, "total": {"value": len(kept), "relation": "eq"},
+            "query": query}
 
 
 __all__ = ["dataset_sources", "example_queries", "match_example"]

@@ -23,9 +23,8 @@ pieces in sorted-key order, which is byte for byte `canonical_json(record)`.
 `append_many(..., wait=False)` (SQLite only) appends only if nothing has to be waited for
 long: this process's lock and SQLite's write lock are tried without blocking, the turn
 between processes for 2 ms (another worker's append), and `AuditBusy` is raised, with
-nothing written, if one stays taken. The
-service's event loop appends that way itself and leaves only the waits to a thread
-(api/auditing.py).
+nothing written, if one stays taken. The service's event loop appends that way itself and
+leaves only the waits to a thread (api/auditing.py).
 """
 
 from __future__ import annotations
