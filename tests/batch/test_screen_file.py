@@ -206,3 +206,34 @@ def test_every_namesake_in_the_review_band_is_a_hit(tmp_path: Path) -> None:
     # An explicit limit still caps them.
     screen_file(src, tmp_path / "top3.csv", screener=screener, limit=3)
     assert len(_csv_rows(tmp_path / "top3.csv")) == 3
+
+
+def test_repeated_rows_are_screened_once_and_each_reported(tmp_path: Path) -> None:
+    # A customer file repeats whole rows: each distinct query is validated and screened
+    # once, and every row still gets its own hits (or its own reject, with the reason).
+    from proscribe.batch import ColumnMap, screen_rows
+    from proscribe.model import Entity, EntityKind, Name
+    from proscribe.screening import Screener
+
+    screener = Screener.build([Entity("t", "kim", EntityKind.PERSON, [Name("Kim Yong Chol")]),
+                               Entity("t", "olga", EntityKind.PERSON, [Name("Olga Novak")])],
+                              [])
+    cols = ColumnMap(name="name", type="type", dob="dob")
+    rows = [(2, {"name": "Kim Yong Chol", "type": "person", "dob": ""}),
+            (3, {"name": "Olga Novak", "type": "person", "dob": "1970"}),
+            (4, {"name": "Kim Yong Chol", "type": "person", "dob": ""}),
+            (5, {"name": "Kim Yong Chol", "type": "robot", "dob": ""}),
+            (6, {"name": "Kim Yong Chol", "type": "robot", "dob": ""}),
+            (7, {"name": "Olga Novak", "type": "person", "dob": "1971"})]
+    out = screen_rows(screener, cols, rows)
+    by_line = {h["line"]: (h["entity_id"], h["score"], h["band"]) for h in out.hits}
+    assert set(by_line) == {2, 3, 4, 7}
+    assert by_line[2] == by_line[4]
+    assert [(r["line"], r["reason"][:12]) for r in out.rejects] == [(5, "unknown type"),
+                                                                   (6, "unknown type")]
+    # A query the model refuses (here every row's: a limit of 0) is refused for each row
+    # that repeats it, with the model's reason.
+    refused = screen_rows(screener, cols, rows[:3], limit=0)
+    assert [r["line"] for r in refused.rejects] == [2, 3, 4]
+    assert all("limit" in r["reason"] for r in refused.rejects)
+    assert not refused.hits
