@@ -145,7 +145,7 @@ def test_bounded_screen_lists_what_exhaustive_scoring_lists() -> None:
     # query's own facts (screen) or any it could bring (the batch's proposals); not with a
     # low review threshold, where they can.
     # Hangul personal names are scored on their syllable alignment before the rest
-    # (Screener._syllable_ceiling), and pass over what it cannot raise to the floor.
+    # (Screener._syllables_reach), and pass over what it cannot raise to the floor.
     for name in ["kim jong un", "wen xian wang", "abdul rahman ali", "bank melli", "ri yong",
                  "김정은", "용호 리", "박철", "왕문"]:
         for kind in (None, "person", "organization"):
