@@ -225,3 +225,30 @@ def test_a_hangul_querys_joined_groups_find_a_list_name_written_as_one_word() ->
         if isinstance(group, JoinedKeys):
             found.update(group.present(index.has_prefix, index.slots))
     assert found == {"tyounghochul", "tkimyounghochul"}  # the given name; the whole name
+
+
+def test_groups_without_an_indexed_key_are_answered_without_filling_the_cache() -> None:
+    # A customer name's joined word pairs ("anna" + "novak") are new with nearly every
+    # name; kept, they pushed the first names and surnames out of the group cache.
+    from proscribe.index import JoinedKeys
+    from proscribe.index.candidates import _token_keys
+
+    s = Screener.build([Entity("t", "1", EntityKind.PERSON, [Name("Anna Novak")]),
+                        Entity("t", "2", EntityKind.PERSON, [Name("Olga Novak")])], [])
+    index = s.index
+    index._cache.clear()
+    novak = _token_keys("novak")
+    unknown = ("tannanovakk", "dannanovakk")
+    ids, _, _ = index._group_hits(novak)
+    assert ids.shape[0] == 2 and novak in index._cache
+    ids, ws, skipped = index._group_hits(unknown)
+    assert ids.shape[0] == 0 and ws.shape[0] == 0 and not skipped
+    assert unknown not in index._cache
+    # The lookup of a name holding both finds the same forms as the known group alone.
+    assert sorted(index.lookup([novak, unknown], 10).tolist()) == \
+        sorted(index.lookup([novak], 10).tolist())
+    # A Hangul name's joined group is kept even when none of its keys is indexed: its
+    # expansion against the index is what it costs, and given names recur.
+    joined = JoinedKeys((("jeong", "jung"), ("eun", "un")))
+    ids, _, _ = index._group_hits(joined)
+    assert ids.shape[0] == 0 and joined in index._cache
