@@ -420,6 +420,9 @@ class Screener:
         self._entity_lock = threading.Lock()
         # Token -> _rarity(token): asked once per scored entity, and the index never changes.
         self._rarities: dict[str, float] = {}
+        # Which forms name persons (the extra-token weight of a person's), for
+        # `_person_forms`: one gather a query instead of a gather and a comparison.
+        self._form_person: np.ndarray = self._tokens.alpha == EXTRA_TOKEN_WEIGHT["person"]
 
     @property
     def _entities(self) -> list[Entity]:
@@ -552,7 +555,7 @@ class Screener:
             # the query went to bounding them).
             person = self._person_forms(fids)
             keep = person if facts.kind is EntityKind.PERSON else ~person
-            if not keep.all():
+            if np.count_nonzero(keep) != keep.shape[0]:  # (ndarray.all() goes through Python)
                 fids = fids[keep]
         if not bounded:
             ent_list: list[int] = self.index.form_entity[fids].tolist()
@@ -599,7 +602,7 @@ class Screener:
 
     def _person_forms(self, fids: np.ndarray) -> np.ndarray:
         """Which of the forms `fids` name persons (the extra-token weight of a person's)."""
-        mask: np.ndarray = self._tokens.alpha[fids] == EXTRA_TOKEN_WEIGHT["person"]
+        mask: np.ndarray = self._form_person[fids]
         return mask
 
     def _rank(self, prep: _Prepared, prop: _Proposal, limit: int | None,
