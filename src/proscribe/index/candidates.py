@@ -386,9 +386,11 @@ class CandidateIndex:
         if hit is not None:
             return hit
         slots = self.slots
-        joined = isinstance(key, JoinedKeys)
-        keys = key.present(self.has_prefix, slots) if joined else key
-        if not joined:
+        keys: tuple[str, ...]
+        if isinstance(key, JoinedKeys):
+            keys = key.present(self.has_prefix, slots)
+        else:
+            keys = key
             for k in keys:
                 if k in slots:
                     break
