@@ -699,6 +699,13 @@ def _shared_spelling(syllable: str, piece: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _spelling_letters(syllable: str) -> frozenset[str]:
+    """Every letter of any accepted spelling of a syllable (surname or not)."""
+    return frozenset("".join(hangul_syllable_spellings(syllable, True)) +
+                     "".join(hangul_syllable_spellings(syllable, False)))
+
+
+@lru_cache(maxsize=4096)
 def hangul_longest_spelling(syllable: str) -> int:
     """Length of the longest accepted spelling of a Hangul syllable (surname or not)."""
     return max(len(v) for v in hangul_syllable_spellings(syllable, True))
@@ -758,6 +765,20 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     dp[0][0] = 0.0
     piece_costs = [_piece_costs(syl, i == 0) for i, syl in enumerate(sylls)]
+    # What a piece costs at least, before its cost is looked up (`_piece_cost` compares it
+    # with every spelling of its syllable: ~70% of an alignment with a list name new to
+    # the caches): its length against the nearest spelling length, and one edit for each
+    # of its letters that no spelling of the syllable has (counted along the text once per
+    # syllable). A piece that cannot improve on what is known of its end, or takes the
+    # path past max_cost, is passed over; the alignment is the same.
+    floors = [_length_piece_costs(syl) for syl in sylls]
+    foreign: list[list[int]] = []
+    for syl in sylls:
+        letters = _spelling_letters(syl)
+        counts = [0] * (m + 1)
+        for j in range(m):
+            counts[j + 1] = counts[j] + (0 if text[j] in letters else 1)
+        foreign.append(counts)
     for i in range(n + 1):
         for p in range(m + 1):
             cur = dp[i][p]
@@ -776,7 +797,17 @@ def _syllable_dp(sylls: tuple[str, ...], toks: tuple[str, ...]) -> tuple[float, 
                 back[i + 1][p] = (i, p)
             limit = min(next_end[p] if p < m else m, p + hangul_longest_spelling(sylls[i]) + 1)
             costs = piece_costs[i]
+            floor = floors[i]
+            fcount = foreign[i]
+            reached = dp[i + 1]
             for q in range(p + 1, limit + 1):
+                least = fcount[q] - fcount[p]
+                if least > 4:
+                    least = 4  # _piece_cost's edit distance is capped there
+                if floor[q - p] > least:
+                    least = floor[q - p]
+                if cur + least >= reached[q] or cur + least > max_cost:
+                    continue
                 piece = text[p:q]
                 pc = costs.get(piece)
                 if pc is None:
