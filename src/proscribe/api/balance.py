@@ -169,6 +169,8 @@ class Acceptor:
         self.connections = connections
         self.grace_s = grace_s
         self._fd = sock.fileno()
+        self._poller = select.poll()  # whether a connection still waits (`_resume`)
+        self._poller.register(self._fd, select.POLLIN)
         self._reading = False
         self._waiting: asyncio.TimerHandle | None = None
         self._since: float | None = None  # when this worker first stepped aside
@@ -213,9 +215,7 @@ class Acceptor:
 
     def _resume(self) -> None:
         self._waiting = None
-        poller = select.poll()
-        poller.register(self._fd, select.POLLIN)
-        if not poller.poll(0):
+        if not self._poller.poll(0):
             self._since = None  # another worker took what was waiting
         self._read(True)
 

@@ -1004,8 +1004,7 @@ def _hangul_budget(syllables: tuple[str, ...]) -> tuple[
     total: dict[str, int] = {}
     slack = 0
     for ch in syllables:
-        letters.update("".join(hangul_syllable_spellings(ch, True)))
-        letters.update("".join(hangul_syllable_spellings(ch, False)))
+        letters |= _spelling_letters(ch)
         need: dict[str, int] | None = None
         for surname in (False, True):
             for v in hangul_syllable_spellings(ch, surname):
